@@ -1,0 +1,42 @@
+# The project's commands. `make test` and `make demo` work on a fresh clone:
+# they create the virtualenv and start PostgreSQL themselves.
+SHELL := /bin/bash
+PY := .venv/bin/python
+ONLY ?=
+
+.PHONY: help venv test test-pure test-odoo lint format demo bench clean
+
+help:
+	@echo "make test    - pure tests, then the Odoo tests when an Odoo tree is found (ODOO_PATH, /opt/odoo)"
+	@echo "make demo    - Odoo on http://localhost:8069 with both addons, against the eMAG and ANAF sandboxes"
+	@echo "make bench   - benchmarks, one name=value line per figure (ONLY=api for one of them)"
+	@echo "make lint    - ruff"
+
+venv:
+	@tools/setup_venv.sh
+
+test: venv
+	@$(PY) tools/run_tests.py
+
+test-pure: venv
+	@TEST_LAYERS=pure $(PY) tools/run_tests.py
+
+test-odoo: venv
+	@TEST_LAYERS=odoo $(PY) tools/run_tests.py
+
+lint: venv
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+
+format: venv
+	@$(PY) -m ruff check --fix .
+	@$(PY) -m ruff format .
+
+demo: venv
+	@tools/demo.sh
+
+bench: venv
+	@ONLY=$(ONLY) tools/bench.sh
+
+clean:
+	rm -rf .odoo .pytest_cache .ruff_cache

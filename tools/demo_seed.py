@@ -1,0 +1,25 @@
+# Run inside `odoo-bin shell` by tools/demo.sh: one eMAG account per platform,
+# all pointing at the local eMAG sandbox. Safe to run again.
+import os
+
+sandbox_url = os.environ["EMAG_SANDBOX_URL"]
+Account = env["emag.account"].with_context(active_test=False)  # noqa: F821 (odoo shell)
+warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)  # noqa: F821
+for platform, name, username in (
+    ("emag_ro", "eMAG Romania", "demo-ro@sandbox.emag"),
+    ("emag_bg", "eMAG Bulgaria", "demo-bg@sandbox.emag"),
+    ("emag_hu", "eMAG Hungary", "demo-hu@sandbox.emag"),
+):
+    account = Account.search([("platform", "=", platform), ("name", "=", name)], limit=1)
+    values = {
+        "name": name,
+        "platform": platform,
+        "api_username": username,
+        "api_password": "sandbox",
+        "warehouse_id": warehouse.id,
+    }
+    if not account:
+        account = Account.create(values)
+    account.write({**values, "api_url": sandbox_url})
+    print(f"{name}: {account.api_url} as {username}")
+env.cr.commit()  # noqa: F821

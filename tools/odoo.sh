@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Run odoo-bin from $ODOO_PATH with the project's virtualenv and addons path.
+# Extra arguments go to odoo-bin (e.g. -d DB -i MODULE --stop-after-init).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+have_odoo || { echo "!! no Odoo at $ODOO_PATH (odoo-bin not found); set ODOO_PATH" >&2; exit 2; }
+mkdir -p "$STATE_DIR/data"
+exec "$PY" "$ODOO_PATH/odoo-bin" \
+    --addons-path="$(addons_path)" \
+    --data-dir="$STATE_DIR/data" --http-interface="${HTTP_INTERFACE:-127.0.0.1}" \
+    --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --db_password="$PGPASSWORD" \
+    "$@"
