@@ -1,0 +1,16 @@
+# Copyright 2026 eMAG Connector Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "Romania e-Factura Bridge for eMAG",
+    "summary": "Send the invoices and credit notes of eMAG orders to ANAF SPV (e-Factura) "
+    "and track them until accepted",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Localizations/EDI",
+    "website": "https://github.com/emag-odoo/emag-connector",
+    "author": "eMAG Connector Authors",
+    "license": "LGPL-3",
+    "installable": True,
+    "depends": ["emag_connector", "l10n_ro_edi"],
+    "external_dependencies": {"python": ["requests", "lxml"]},
+    "data": [],
+}
