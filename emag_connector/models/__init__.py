@@ -1,0 +1,2 @@
+from . import emag_account
+from . import emag_rate_limit

@@ -1,0 +1,228 @@
+# Copyright 2026 eMAG Connector Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+
+from ..lib.emag_api import PLATFORMS, EmagClient
+from ..services.connection import check_connection
+from ..services.rate_limiter import PostgresLimiter
+
+MANAGER_GROUP = "emag_connector.group_emag_manager"
+
+
+class EmagAccount(models.Model):
+    """A seller account on one eMAG platform, and the sales channel it feeds.
+
+    Everything the connector does (offers, stock, orders, AWBs, returns) is
+    scoped by account: credentials and rate limits are per account, and so are
+    the warehouse its stock comes from and the sales team its orders carry.
+    """
+
+    _name = "emag.account"
+    _description = "eMAG Account"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    platform = fields.Selection(
+        selection=[(code, platform.name) for code, platform in PLATFORMS.items()],
+        required=True,
+        default="emag_ro",
+        tracking=True,
+    )
+    api_url = fields.Char(
+        string="API URL",
+        compute="_compute_platform_defaults",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="Base URL of the eMAG seller API for this platform. Change it only to "
+        "point the account at a sandbox.",
+    )
+    api_username = fields.Char(
+        string="API Username",
+        groups=MANAGER_GROUP,
+        help="The API user of the seller account (usually an e-mail address), with API "
+        "rights enabled in the eMAG seller area.",
+    )
+    api_password = fields.Char(string="API Password", groups=MANAGER_GROUP, copy=False)
+    fulfilment_type = fields.Selection(
+        [("seller", "Seller-fulfilled"), ("fbe", "Fulfilled by eMAG")],
+        required=True,
+        default="seller",
+        tracking=True,
+        help="Seller-fulfilled: you ship from your warehouse and issue the AWB. Fulfilled by "
+        "eMAG: eMAG ships from its own warehouse; you invoice.",
+    )
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        check_company=True,
+        help="Warehouse whose free quantity is offered and from which seller-fulfilled "
+        "orders are delivered.",
+    )
+    fbe_warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="FBE Warehouse",
+        check_company=True,
+        help="Warehouse that mirrors the stock held by eMAG for Fulfilled-by-eMAG orders. "
+        "Keep it apart from your own warehouse so FBE stock is never offered twice.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_platform_defaults",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="Currency of prices and orders on this platform.",
+    )
+    lang = fields.Char(
+        string="Language",
+        compute="_compute_platform_defaults",
+        store=True,
+        precompute=True,
+        readonly=False,
+        help="Locale of the texts sent to this platform.",
+    )
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        check_company=True,
+        help="Pricelist of the orders imported from this account and source of the offer "
+        "prices. It must be in the platform currency.",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        check_company=True,
+        help="Sales channel the orders of this account are tagged with; reporting "
+        "separates the platforms by it.",
+    )
+    handling_time = fields.Integer(
+        default=1,
+        help="Default number of working days between order and hand-over to the courier.",
+    )
+    order_poll_interval = fields.Integer(
+        string="Order Poll Interval (min)",
+        default=5,
+        help="How often new and modified orders are read from eMAG.",
+    )
+    connection_state = fields.Selection(
+        [
+            ("unknown", "Not tested"),
+            ("ok", "Connected"),
+            ("auth", "Wrong credentials"),
+            ("ip", "IP not whitelisted"),
+            ("unreachable", "Unreachable"),
+            ("unexpected", "Unexpected answer"),
+        ],
+        default="unknown",
+        readonly=True,
+        copy=False,
+    )
+    connection_message = fields.Char(readonly=True, copy=False)
+    connection_checked_at = fields.Datetime(readonly=True, copy=False)
+
+    _platform_company_username_unique = models.Constraint(
+        "UNIQUE(company_id, platform, api_url, name)",
+        "An eMAG account with this name already exists for this platform.",
+    )
+    _handling_time_positive = models.Constraint(
+        "CHECK(handling_time >= 0)", "The handling time cannot be negative."
+    )
+    _poll_interval_positive = models.Constraint(
+        "CHECK(order_poll_interval > 0)", "The order poll interval must be at least one minute."
+    )
+
+    @api.depends("platform")
+    def _compute_platform_defaults(self):
+        for account in self:
+            platform = PLATFORMS.get(account.platform)
+            if not platform:
+                continue
+            account.api_url = platform.api_url
+            account.lang = platform.lang
+            account.currency_id = (
+                self.env["res.currency"]
+                .with_context(active_test=False)
+                .search([("name", "=", platform.currency)], limit=1)
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        for account in accounts:
+            account._ensure_sales_channel()
+        return accounts
+
+    def _ensure_sales_channel(self):
+        """Give the account its own sales team and pricelist when none was chosen.
+
+        Each account is a channel of its own: its orders carry its team, and its
+        prices live in a pricelist of the platform currency.
+        """
+        self.ensure_one()
+        if not self.currency_id.active:
+            self.currency_id.sudo().active = True
+        if not self.team_id:
+            self.team_id = self.env["crm.team"].create(
+                {"name": self.name, "company_id": self.company_id.id}
+            )
+        if not self.pricelist_id:
+            self.pricelist_id = self.env["product.pricelist"].create(
+                {
+                    "name": self.name,
+                    "currency_id": self.currency_id.id,
+                    "company_id": self.company_id.id,
+                }
+            )
+
+    def _get_client(self, **options):
+        """The eMAG API client of this account.
+
+        Credentials are read as superuser: jobs started by eMAG users need them,
+        while only managers may see them on screen. Requests are paced by a
+        limiter shared by every worker of the database.
+        """
+        self.ensure_one()
+        account = self.sudo()
+        options.setdefault("limiter", PostgresLimiter(self.env.registry))
+        return EmagClient(
+            account.api_url,
+            account.api_username or "",
+            account.api_password or "",
+            platform=account.platform,
+            **options,
+        )
+
+    def action_test_connection(self):
+        """Check the credentials and IP whitelisting with one cheap call.
+
+        The call is short (a few seconds at most) so the form never hangs; the
+        outcome is kept on the account and shown as a notification.
+        """
+        self.ensure_one()
+        state, message = check_connection(self.env, self._get_client())
+        self.write(
+            {
+                "connection_state": state,
+                "connection_message": message,
+                "connection_checked_at": fields.Datetime.now(),
+            }
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("eMAG connection: %(account)s", account=self.name),
+                "message": message,
+                "type": "success" if state == "ok" else "danger",
+                "sticky": state != "ok",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

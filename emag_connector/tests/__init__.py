@@ -1,0 +1,2 @@
+from . import test_emag_account
+from . import test_rate_limiter
