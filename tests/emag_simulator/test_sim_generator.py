@@ -1,0 +1,103 @@
+"""The seeded order generator: reproducible, realistic, consistent amounts."""
+
+from decimal import Decimal
+
+from emag_sim_support import USER, make_simulator, order_lines
+from stdnum import iban
+from stdnum.bg import vat as bg_vat
+from stdnum.hu import anum
+from stdnum.ro import cui
+
+from emag_simulator import EmagSimulator, gross_total
+
+
+def _orders(seed):
+    sim = make_simulator(seed=seed)
+    return sim.generate_orders(USER, 20)
+
+
+def test_same_seed_same_orders_other_seed_other_orders():
+    first, second, other = _orders(7), _orders(7), _orders(8)
+    strip = [
+        {k: v for k, v in o.items() if k not in ("date", "created", "modified")} for o in first
+    ]
+    assert strip == [
+        {k: v for k, v in o.items() if k not in ("date", "created", "modified")} for o in second
+    ]
+    assert [o["customer"]["name"] for o in first] != [o["customer"]["name"] for o in other]
+
+
+def test_lines_reference_catalogue_offers():
+    sim = make_simulator(seed=2)
+    offers = {1001, 1004}
+    for order in sim.generate_orders(USER, 30):
+        assert {line["product_id"] for line in order["products"]} <= offers
+        assert all(
+            line["vat"] == "0.21" and line["currency"] == "RON" for line in order["products"]
+        )
+
+
+def test_b2b_orders_carry_valid_fiscal_codes_on_every_platform():
+    sim = EmagSimulator(seed=5, rate_limits=False)
+    sim.load_seed()
+    checks = {
+        "demo-ro@example.ro": lambda c: cui.is_valid(c.removeprefix("RO")),
+        "demo-bg@example.bg": lambda c: bg_vat.is_valid(c.removeprefix("BG")),
+        "demo-hu@example.hu": lambda c: anum.is_valid(c.split("-")[0]),
+    }
+    for username, valid in checks.items():
+        order = sim.create_order(username, b2b=True)
+        customer = order["customer"]
+        assert customer["legal_entity"] == 1 and customer["company"] != customer["name"]
+        assert valid(customer["code"]), customer["code"]
+        assert iban.is_valid(customer["iban"])
+
+
+def test_voucher_split_shipping_and_card_payment_amounts():
+    sim = make_simulator(seed=4)
+    order = sim.create_order(
+        USER,
+        payment_mode_id=3,
+        voucher=True,
+        shipping_tax="15.99",
+        locker=False,
+        lines=order_lines(2),
+    )
+    split = order["products"][0]["product_voucher_split"][0]
+    assert Decimal(split["value"]) + Decimal(split["vat_value"]) == Decimal("-10.0000")
+    expected = (Decimal("82.6446") * 2 * Decimal("1.21") - 10 + Decimal("15.99")).quantize(
+        Decimal("0.01")
+    )
+    assert gross_total(order) == expected
+    assert order["payment_status"] == 1 and Decimal(str(order["cashed_co"])) == expected
+
+
+def test_locker_orders_look_like_easybox_deliveries():
+    sim = make_simulator(seed=4)
+    order = sim.create_order(USER, locker=True)
+    assert order["delivery_mode"] == "pickup"
+    assert order["details"]["locker_id"] == "9194"
+    assert "[EasyBox #9194]" in order["customer"]["shipping_street"]
+
+
+def test_generated_day_mixes_statuses_types_and_customers():
+    sim = EmagSimulator(seed=1, rate_limits=False)
+    sim.load_seed()
+    orders = sim.orders("demo-ro@example.ro")
+    assert {o["status"] for o in orders} >= {1, 2, 4}
+    names = " ".join(o["customer"]["name"] for o in orders)
+    assert any(ch in names for ch in "ăâîșțĂÂÎȘȚ")
+
+
+def test_emag_side_line_edit_before_acknowledge(esim, esim_api):
+    order = esim.create_order(USER, status=1, lines=order_lines(2))
+    line_id = order["products"][0]["id"]
+    edited = esim.edit_order_lines(
+        USER, order["id"], quantities={line_id: 1}, add=[{"product_id": 1004, "quantity": 1}]
+    )
+    assert [(line["product_id"], line["quantity"]) for line in edited["products"]] == [
+        (1001, 1),
+        (1004, 1),
+    ]
+    read = esim_api.call("order/read", {"id": order["id"]})["results"][0]
+    assert read["modified"] >= order["modified"] and len(read["products"]) == 2
