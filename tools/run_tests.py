@@ -22,7 +22,8 @@ STATE_DIR = Path(os.environ.get("STATE_DIR", REPO / ".odoo"))
 ODOO_PATH = Path(os.environ.get("ODOO_PATH", "/opt/odoo"))
 ADDONS = ("emag_connector", "l10n_ro_efactura_bridge")
 # The same PostgreSQL defaults as tools/env.sh, for dropdb.
-for _name, _value in (("PGHOST", "127.0.0.1"), ("PGPORT", "5432"), ("PGUSER", "odoo"), ("PGPASSWORD", "odoo")):
+PG_DEFAULTS = {"PGHOST": "127.0.0.1", "PGPORT": "5432", "PGUSER": "odoo", "PGPASSWORD": "odoo"}
+for _name, _value in PG_DEFAULTS.items():
     os.environ.setdefault(_name, _value)
 
 ODOO_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")

@@ -6,8 +6,9 @@ from ..lib.emag_api import errors
 def check_connection(env, client):
     """Make one cheap authenticated call and say what it proves.
 
-    ``env`` gives the user's language to the messages. Returns ``(state, message)`` where ``state`` is one of the account's
-    ``connection_state`` values and ``message`` tells the user what to do.
+    ``env`` gives the user's language to the messages. Returns ``(state,
+    message)`` where ``state`` is one of the account's ``connection_state``
+    values and ``message`` tells the user what to do.
     """
     _ = env._
     try:

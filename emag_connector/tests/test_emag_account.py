@@ -82,14 +82,22 @@ class TestEmagAccount(LoopbackHttpMixin, TransactionCase):
         self.assertTrue(self.account.connection_checked_at)
 
     def test_connection_wrong_credentials(self):
-        refusal = {"isError": True, "messages": ["You are not allowed to use this API."], "results": []}
+        refusal = {
+            "isError": True,
+            "messages": ["You are not allowed to use this API."],
+            "results": [],
+        }
         with CannedEmagServer(status=403, body=refusal) as server:
             state, message = self._test_connection(server.url)
         self.assertEqual(state, "auth")
         self.assertIn("username or password", message)
 
     def test_connection_ip_not_whitelisted_shows_the_ip(self):
-        refusal = {"isError": True, "messages": ["ERROR: Invalid vendor ip [203.0.113.7]"], "results": []}
+        refusal = {
+            "isError": True,
+            "messages": ["ERROR: Invalid vendor ip [203.0.113.7]"],
+            "results": [],
+        }
         with CannedEmagServer(status=200, body=refusal) as server:
             state, message = self._test_connection(server.url)
         self.assertEqual(state, "ip")
