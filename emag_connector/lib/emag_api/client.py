@@ -24,7 +24,7 @@ import json
 import logging
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -62,6 +62,7 @@ ITEMS_PER_PAGE = 100
 # Characteristic values per page when reading one category (eMAG default is 256).
 CATEGORY_VALUES_PER_PAGE = 100
 MAX_PAGES = 65535  # eMAG's currentPage upper bound
+LABEL_FORMATS = ("A4", "A5", "A6")
 
 # Routes whose repetition is not harmless: a second AWB is a second parcel, a
 # repeated storno or attachment is applied twice. Never retried after the
@@ -118,7 +119,7 @@ class EmagResponse:
     route: str
     http_status: int
     results: object = None
-    messages: list = None
+    messages: list = field(default_factory=list)
     content: bytes = b""
     content_type: str = ""
 
@@ -388,7 +389,12 @@ class EmagClient:
         return self.read("awb", filters)
 
     def read_awb_pdf(self, emag_id, awb_format="A4"):
-        """Return the label PDF bytes of an AWB issued through the API."""
+        """Return the label PDF bytes of an AWB issued through the API.
+
+        :param awb_format: ``"A4"``, ``"A5"`` or ``"A6"`` (ZPL labels are not PDF)
+        """
+        if awb_format not in LABEL_FORMATS:
+            raise ValueError(f"awb_format must be one of {LABEL_FORMATS}")
         response = self._execute(
             "GET",
             "awb/read_pdf",
@@ -707,7 +713,7 @@ def _interpret(response, route, expect):
         raise EmagTransientError(f"server error HTTP {status}", **context)
     if status == 204 and expect == _EXPECT_NO_CONTENT:
         return EmagResponse(route, status, messages=[])
-    if status in (400, 404, 413, 422) and body is not None:
+    if status == 413 or (status in (400, 404, 422) and body is not None):
         messages = _error_messages(body, f"HTTP {status}")
         error_class = {404: EmagNotFoundError, 413: EmagRequestTooLargeError}.get(
             status, EmagValidationError
@@ -717,12 +723,16 @@ def _interpret(response, route, expect):
         raise EmagUnexpectedResponseError(f"unexpected HTTP {status}", **context)
 
     content_type = response.headers.get("Content-Type", "")
-    if expect == _EXPECT_PDF and body is None:
-        if "application/pdf" not in content_type or not response.content.startswith(b"%PDF"):
-            raise EmagUnexpectedResponseError(
-                f"label is neither PDF nor JSON ({content_type or 'no content type'})", **context
-            )
-        return EmagResponse(route, status, content=response.content, content_type=content_type)
+    if expect == _EXPECT_PDF:
+        if body is None:
+            if "application/pdf" not in content_type or not response.content.startswith(b"%PDF"):
+                raise EmagUnexpectedResponseError(
+                    f"label is neither PDF nor JSON ({content_type or 'no content type'})",
+                    **context,
+                )
+            return EmagResponse(route, status, content=response.content, content_type=content_type)
+        if isinstance(body, dict) and body.get("isError") is False:
+            raise EmagUnexpectedResponseError("label answer is JSON, not a PDF", **context)
     if not isinstance(body, dict):
         raise EmagUnexpectedResponseError(
             "answer is not a JSON object" if body is not None else "answer is not JSON", **context

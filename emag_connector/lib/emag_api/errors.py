@@ -37,8 +37,10 @@ class EmagError(Exception):
         super().__init__(message)
 
     def __str__(self):
-        where = f" [{self.route}" + (f" HTTP {self.http_status}" if self.http_status else "") + "]"
-        return f"{self.message}{where if self.route else ''}"
+        if not self.route:
+            return self.message
+        status = f" HTTP {self.http_status}" if self.http_status else ""
+        return f"{self.message} [{self.route}{status}]"
 
 
 class EmagAuthError(EmagError):
