@@ -18,6 +18,7 @@
         "security/ir.model.access.csv",
         "data/queue_job_data.xml",
         "views/emag_account_views.xml",
+        "views/emag_api_log_views.xml",
         "views/emag_menus.xml",
     ],
 }

@@ -1,2 +1,3 @@
 from . import emag_account
 from . import emag_rate_limit
+from . import emag_api_log

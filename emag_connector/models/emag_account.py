@@ -1,8 +1,11 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from ..lib.emag_api import PLATFORMS, EmagClient
+from ..services.api_log import ApiCallRecorder
 from ..services.connection import check_connection
 from ..services.rate_limiter import PostgresLimiter
 
@@ -127,6 +130,14 @@ class EmagAccount(models.Model):
     )
     connection_message = fields.Char(readonly=True, copy=False)
     connection_checked_at = fields.Datetime(readonly=True, copy=False)
+    api_calls_orders_last_minute = fields.Integer(
+        compute="_compute_api_usage",
+        help="Calls to eMAG's order routes in the last 60 seconds; eMAG allows 720.",
+    )
+    api_calls_other_last_minute = fields.Integer(
+        compute="_compute_api_usage",
+        help="Calls to all other eMAG routes together in the last 60 seconds; eMAG allows 180.",
+    )
 
     _platform_company_username_unique = models.Constraint(
         "UNIQUE(company_id, platform, api_url, name)",
@@ -152,6 +163,20 @@ class EmagAccount(models.Model):
                 .with_context(active_test=False)
                 .search([("name", "=", platform.currency)], limit=1)
             )
+
+    def _compute_api_usage(self):
+        since = fields.Datetime.now() - timedelta(seconds=60)
+        base = [("account_id", "in", self.ids), ("create_date", ">=", since)]
+        Log = self.env["emag.api.log"].sudo()
+        order_calls = dict(
+            Log._read_group(base + [("route", "=like", "order/%")], ["account_id"], ["__count"])
+        )
+        other_calls = dict(
+            Log._read_group(base + [("route", "not =like", "order/%")], ["account_id"], ["__count"])
+        )
+        for account in self:
+            account.api_calls_orders_last_minute = order_calls.get(account, 0)
+            account.api_calls_other_last_minute = other_calls.get(account, 0)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -187,11 +212,13 @@ class EmagAccount(models.Model):
 
         Credentials are read as superuser: jobs started by eMAG users need them,
         while only managers may see them on screen. Requests are paced by a
-        limiter shared by every worker of the database.
+        limiter shared by every worker of the database, and every call is
+        recorded in the API log.
         """
         self.ensure_one()
         account = self.sudo()
         options.setdefault("limiter", PostgresLimiter(self.env.registry))
+        options.setdefault("call_hook", ApiCallRecorder(self))
         return EmagClient(
             account.api_url,
             account.api_username or "",
@@ -199,6 +226,12 @@ class EmagAccount(models.Model):
             platform=account.platform,
             **options,
         )
+
+    def action_open_api_log(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("emag_connector.emag_api_log_action")
+        action["domain"] = [("account_id", "=", self.id)]
+        return action
 
     def action_test_connection(self):
         """Check the credentials and IP whitelisting with one cheap call.

@@ -114,3 +114,24 @@ class TestEmagAccount(LoopbackHttpMixin, TransactionCase):
             state, message = self._test_connection(server.url)
         self.assertEqual(state, "unexpected")
         self.assertIn("unexpected", message)
+
+    def test_calls_are_logged_without_secrets(self):
+        refusal = {
+            "isError": True,
+            "messages": ["ERROR: Invalid vendor ip [203.0.113.7]"],
+            "results": [],
+        }
+        with CannedEmagServer(status=200, body=refusal) as server:
+            self._test_connection(server.url)
+        log = self.env["emag.api.log"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(len(log), 1)
+        self.assertEqual(log.route, "vat/read")
+        self.assertEqual(log.http_status, 200)
+        self.assertEqual(log.outcome, "EmagIpNotWhitelistedError")
+        self.assertFalse(log.success)
+        self.assertIn("203.0.113.7", log.response_body)
+        stored = f"{log.request_body} {log.response_body}"
+        self.assertNotIn("s3cret-Pa55", stored)
+        self.assertNotIn(base64.b64encode(b"seller@example.ro:s3cret-Pa55").decode(), stored)
+        self.assertEqual(self.account.api_calls_other_last_minute, 1)
+        self.assertEqual(self.account.api_calls_orders_last_minute, 0)
