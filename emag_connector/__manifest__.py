@@ -20,5 +20,10 @@
         "views/emag_account_views.xml",
         "views/emag_api_log_views.xml",
         "views/emag_menus.xml",
+        "security/emag_offer_security.xml",
+        "data/emag_offer_data.xml",
+        "views/emag_offer_views.xml",
+        "views/emag_category_views.xml",
+        "views/emag_offer_account_product_views.xml",
     ],
 }

@@ -10,3 +10,19 @@ wants() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 if wants api; then
     "$PY" "$REPO/tests/bench/bench_api.py"
 fi
+
+# The Odoo benchmarks run as scripts inside `odoo-bin shell` on a database of
+# their own, created for the run and dropped after it.
+odoo_bench() {  # name script modules
+    local name="$1" script="$2" modules="$3" db="emag_bench_$1_$$"
+    have_odoo || { echo "!! bench $name skipped: no Odoo at $ODOO_PATH" >&2; return 0; }
+    "$REPO/tools/ensure_postgres.sh"
+    "$REPO/tools/odoo.sh" -d "$db" -i "$modules" --stop-after-init --logfile="$STATE_DIR/bench-$name.log"
+    "$REPO/tools/odoo.sh" shell -d "$db" --no-http --log-level=warn <"$REPO/$script" || status=$?
+    dropdb --if-exists "$db"
+    return "${status:-0}"
+}
+
+if wants stock; then
+    odoo_bench stock tests/bench/bench_stock.py emag_connector
+fi

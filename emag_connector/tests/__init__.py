@@ -1,2 +1,3 @@
 from . import test_emag_account
 from . import test_rate_limiter
+from . import test_emag_offer

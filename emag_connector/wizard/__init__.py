@@ -1,0 +1,1 @@
+from . import emag_offer_publish_wizard
