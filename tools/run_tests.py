@@ -11,6 +11,7 @@ failure, or when no test ran at all.
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -54,6 +55,13 @@ def run_pure_tests(extra_args):
     return total - skipped - failed, failed
 
 
+def free_port():
+    """A loopback port for the browser tests' HTTP server (8069 may be a demo's)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def run_odoo_tests():
     if not (ODOO_PATH / "odoo-bin").is_file():
         banner(
@@ -72,6 +80,7 @@ def run_odoo_tests():
         "--test-enable",
         "--test-tags", ",".join(f"/{addon}" for addon in ADDONS),
         "--stop-after-init",
+        f"--http-port={free_port()}",
         f"--logfile={log_file}",
     ]  # fmt: skip
     if log_file.exists():

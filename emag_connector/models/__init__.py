@@ -7,3 +7,4 @@ from . import emag_category
 from . import emag_account_offer
 from . import product_emag_offer
 from . import stock_emag_offer
+from . import emag_document_link
