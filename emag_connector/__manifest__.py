@@ -12,7 +12,7 @@
     "application": True,
     "installable": True,
     "depends": ["sale_stock", "stock_delivery", "queue_job"],
-    "external_dependencies": {"python": ["requests", "lxml", "zeep"]},
+    "external_dependencies": {"python": ["requests", "lxml", "zeep", "python-stdnum"]},
     "data": [
         "security/emag_security.xml",
         "security/ir.model.access.csv",
@@ -25,5 +25,8 @@
         "views/emag_offer_views.xml",
         "views/emag_category_views.xml",
         "views/emag_offer_account_product_views.xml",
+        "security/emag_order_security.xml",
+        "data/emag_order_data.xml",
+        "views/emag_order_views.xml",
     ],
 }

@@ -1,1 +1,2 @@
 from . import document
+from . import order_callback

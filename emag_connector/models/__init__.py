@@ -8,3 +8,8 @@ from . import emag_account_offer
 from . import product_emag_offer
 from . import stock_emag_offer
 from . import emag_document_link
+from . import emag_order
+from . import emag_account_orders
+from . import sale_order
+from . import stock_picking
+from . import res_partner

@@ -2,3 +2,9 @@ from . import test_emag_account
 from . import test_rate_limiter
 from . import test_emag_offer
 from . import test_document_link
+from . import test_order_import
+from . import test_order_status
+from . import test_order_concurrency
+from . import test_order_callback
+from . import test_order_corpus
+from . import test_order_faults

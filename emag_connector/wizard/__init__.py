@@ -1,1 +1,2 @@
 from . import emag_offer_publish_wizard
+from . import emag_order_cancel

@@ -1,0 +1,85 @@
+# Copyright 2026 eMAG Connector Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..services import order_status
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    emag_account_id = fields.Many2one(
+        "emag.account", string="eMAG Account", readonly=True, copy=False, index="btree_not_null"
+    )
+    emag_order_id = fields.Many2one(
+        "emag.order", string="eMAG Order", readonly=True, copy=False, index="btree_not_null"
+    )
+    emag_status = fields.Selection(related="emag_order_id.emag_status")
+    emag_state = fields.Selection(related="emag_order_id.state", string="eMAG Import State")
+    emag_message = fields.Text(related="emag_order_id.message")
+
+    def action_cancel(self):
+        """Canceling an eMAG order in Odoo cancels it on eMAG too, with one of
+        eMAG's reasons: ask for it first. Cancellations coming from eMAG pass."""
+        reason = self.env.context.get("emag_cancel_reason")
+        if self.env.context.get("emag_cancel_from_remote"):
+            return super().action_cancel()
+        on_emag = self.filtered(
+            lambda so: (
+                so.emag_order_id.order_type == "seller"
+                and so.emag_order_id.emag_status
+                and so.emag_order_id.emag_status != str(order_status.CANCELED)
+            )
+        )
+        if on_emag and not reason:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Cancel on eMAG"),
+                "res_model": "emag.order.cancel",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_sale_order_ids": self.ids},
+            }
+        refused = [
+            (so.name, verdict.reason)
+            for so in on_emag
+            for verdict in [so.emag_order_id._emag_check_transition(order_status.CANCELED)]
+            if not verdict.allowed
+        ]
+        if refused:
+            raise UserError(
+                self.env._(
+                    "These orders cannot be canceled on eMAG any more:\n%(orders)s",
+                    orders="\n".join(f"{name}: {why}" for name, why in refused),
+                )
+            )
+        result = super().action_cancel()
+        on_emag.emag_order_id._emag_request_status(order_status.CANCELED, reason)
+        return result
+
+    def action_view_emag_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "emag.order",
+            "res_id": self.emag_order_id.id,
+            "view_mode": "form",
+        }
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    def _emag_set_quantity(self, quantity):
+        """Change the quantity, keeping eMAG's price (a quantity change would
+        otherwise bring the pricelist price back)."""
+        for line in self:
+            line.write({"product_uom_qty": quantity, "price_unit": line.price_unit})
+
+    emag_line_id = fields.Char(string="eMAG Line", readonly=True, copy=False)
+    emag_voucher_key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Identifies the voucher or shipping line built from an eMAG order.",
+    )

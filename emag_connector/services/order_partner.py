@@ -1,0 +1,246 @@
+"""Turn the customer block of an eMAG order into Odoo partners.
+
+A private buyer becomes a person, a legal entity a company carrying its
+fiscal code (checked with python-stdnum; the ``RO`` prefix only for VAT
+payers) and trade-register number. Both get an invoice and a delivery
+address as children, reused when a later order brings the same address.
+Companies are found again by fiscal code, persons by their eMAG customer id.
+
+Addresses follow the eMAG locality data: the county (``*_suburb``) gives the
+state, read through ``locality/read`` when its text does not match; in
+Bucharest the sector is kept as the city ("Sector 1"), which e-Factura
+requires. Phones and e-mails are kept exactly as eMAG sends them.
+"""
+
+import re
+import unicodedata
+
+from stdnum import get_cc_module
+from stdnum.ro import cui as ro_cui
+
+from ..lib.emag_api import PLATFORMS, EmagError, parsing
+
+
+class CustomerError(ValueError):
+    """The customer cannot be mapped; ``str()`` is the plain reason."""
+
+
+_SECTOR_RE = re.compile(r"\bsector(?:ul)?\s*([1-6])\b", re.IGNORECASE)
+_BUCHAREST_ZIP_RE = re.compile(r"^0([1-6])\d{4}$")
+_COUNTY_NOISE_RE = re.compile(r"^(judetul|jud\.?|municipiul|mun\.?)\s+")
+BUCHAREST_STATE_CODE = "B"
+
+
+def normalize(text):
+    """Casefolded text without diacritics, for comparing place names."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().replace("-", " ").split())
+
+
+class CustomerResolver:
+    """Finds or creates the partners of orders of one account.
+
+    :param account: ``emag.account`` record (its company owns the partners)
+    :param client_getter: callable returning the account's eMAG client, used
+        only when a county must be looked up through ``locality/read``
+    """
+
+    def __init__(self, account, client_getter):
+        self.account = account
+        self.env = account.env
+        self.client_getter = client_getter
+        self.company = account.company_id
+        self.Partner = self.env["res.partner"].with_context(
+            tracking_disable=True, mail_create_nolog=True
+        )
+        self._countries = {}
+        self._states = {}
+        self._localities = {}
+
+    def resolve(self, customer):
+        """Return ``(commercial partner, invoice address, delivery address)``."""
+        billing = self._address_values(customer.billing, "billing")
+        shipping = self._address_values(customer.shipping, "delivery")
+        if customer.legal_entity:
+            commercial = self._company(customer, billing)
+        else:
+            commercial = self._person(customer, billing)
+        invoice = self._child(
+            commercial,
+            "invoice",
+            dict(billing, name=customer.billing["name"] or commercial.name),
+        )
+        delivery = self._child(
+            commercial,
+            "delivery",
+            dict(shipping, name=customer.shipping["name"] or customer.name),
+        )
+        return commercial, invoice, delivery
+
+    # ------------------------------------------------------------------ parties
+
+    def _person(self, customer, billing):
+        key = f"{self.account.platform}:{customer.emag_id}" if customer.emag_id else False
+        if key:
+            partner = self.Partner.search(
+                [("emag_customer_key", "=", key), ("company_id", "in", (False, self.company.id))],
+                limit=1,
+            )
+            if partner:
+                return partner
+        return self.Partner.create(
+            dict(
+                billing,
+                name=customer.name,
+                company_type="person",
+                email=customer.email or False,
+                emag_customer_key=key,
+                company_id=self.company.id,
+            )
+        )
+
+    def _company(self, customer, billing):
+        name = customer.company or customer.billing["name"] or customer.name
+        if not customer.code:
+            raise CustomerError(f"The company customer {name} has no fiscal code (CUI).")
+        country = self.env["res.country"].browse(billing["country_id"])
+        vat, number = self._fiscal_code(customer, name, country.code or "")
+        partner = self.Partner.search(
+            [
+                ("vat", "in", list({vat, number, f"{country.code}{number}"})),
+                ("is_company", "=", True),
+                ("parent_id", "=", False),
+                ("company_id", "in", (False, self.company.id)),
+            ],
+            limit=1,
+        )
+        if partner:
+            if customer.registration_number and not partner.company_registry:
+                partner.company_registry = customer.registration_number
+            return partner
+        return self.Partner.create(
+            dict(
+                billing,
+                name=name,
+                company_type="company",
+                vat=vat,
+                company_registry=customer.registration_number or False,
+                email=customer.email or False,
+                company_id=self.company.id,
+            )
+        )
+
+    def _fiscal_code(self, customer, name, country_code):
+        """``(vat as stored, bare number)``; the prefix only for VAT payers."""
+        raw = re.sub(r"[\s.\-/]", "", customer.code.upper())
+        prefixed = bool(country_code) and raw.startswith(country_code)
+        number = raw[len(country_code) :] if prefixed else raw
+        vat_payer = customer.is_vat_payer or prefixed
+        if country_code == "RO":
+            if not ro_cui.is_valid(number):
+                raise CustomerError(
+                    f"The fiscal code {customer.code} of {name} is not a valid Romanian CUI."
+                )
+            return (f"RO{number}" if vat_payer else number), number
+        module = get_cc_module(country_code.lower(), "vat") if country_code else None
+        if module and vat_payer:
+            if not module.is_valid(number):
+                raise CustomerError(
+                    f"The VAT number {customer.code} of {name} is not valid for {country_code}."
+                )
+            return f"{country_code}{module.compact(number)}", number
+        return customer.code, number
+
+    def _child(self, parent, kind, values):
+        domain = [("parent_id", "=", parent.id), ("type", "=", kind)]
+        for key in ("name", "street", "city", "zip", "phone", "state_id", "country_id"):
+            domain.append((key, "=", values.get(key) or False))
+        child = self.Partner.search(domain, limit=1)
+        if child:
+            return child
+        return self.Partner.create(dict(values, parent_id=parent.id, type=kind))
+
+    # ---------------------------------------------------------------- addresses
+
+    def _address_values(self, address, label):
+        country = self._country(address["country"])
+        state = self._state(country, address)
+        city = address["city"]
+        if country.code == "RO" and state.code == BUCHAREST_STATE_CODE:
+            city = self._bucharest_sector(address) or city
+        return {
+            "street": address["street"] or False,
+            "city": city or False,
+            "zip": address["zip"] or False,
+            "country_id": country.id,
+            "state_id": state.id or False,
+            "phone": address["phone"] or False,
+        }
+
+    def _country(self, value):
+        key = normalize(value)
+        if key not in self._countries:
+            Country = self.env["res.country"]
+            country = Country
+            if len(key) == 2:
+                country = Country.search([("code", "=", key.upper())], limit=1)
+            elif key:
+                country = Country.with_context(lang="en_US").search(
+                    [("name", "=ilike", value.strip())], limit=1
+                )
+            if not country and not key:
+                code = PLATFORMS[self.account.platform].country_code
+                country = Country.search([("code", "=", code)], limit=1)
+            if not country:
+                raise CustomerError(f"The country {value!r} of the customer is not known.")
+            self._countries[key] = country
+        return self._countries[key]
+
+    def _state(self, country, address):
+        states = self._country_states(country)
+        if not states:
+            return self.env["res.country.state"]
+        county = _COUNTY_NOISE_RE.sub("", normalize(address["county"]))
+        state = states.get(county) or states.get(f"code:{county.upper()}")
+        if not state and _SECTOR_RE.search(address["city"]) and country.code == "RO":
+            state = states.get(f"code:{BUCHAREST_STATE_CODE}")
+        if not state and address["locality_id"]:
+            state = self._state_of_locality(address["locality_id"], states)
+        if not state:
+            raise CustomerError(
+                f"The county {address['county']!r} of {address['city'] or 'the address'} "
+                f"cannot be matched to a state of {country.name}."
+            )
+        return state
+
+    def _country_states(self, country):
+        if country.id not in self._states:
+            index = {}
+            for state in country.state_ids:
+                index[normalize(state.name)] = state
+                index[f"code:{state.code.upper()}"] = state
+            self._states[country.id] = index
+        return self._states[country.id]
+
+    def _state_of_locality(self, locality_id, states):
+        """The state of an eMAG locality id, from ``locality/read`` (ISO county code)."""
+        if locality_id not in self._localities:
+            try:
+                found = self.client_getter().read_localities(emag_id=locality_id)
+            except EmagError:
+                found = []
+            self._localities[locality_id] = found[0] if found else {}
+        locality = parsing.as_object(self._localities[locality_id])
+        iso = str(locality.get("iso2") or "")
+        code = iso.split("-", 1)[1] if "-" in iso else ""
+        return states.get(f"code:{code.upper()}") or states.get(
+            normalize(str(locality.get("region2") or ""))
+        )
+
+    @staticmethod
+    def _bucharest_sector(address):
+        match = _SECTOR_RE.search(address["city"]) or _SECTOR_RE.search(address["street"])
+        if not match:
+            match = _BUCHAREST_ZIP_RE.match(address["zip"])
+        return f"Sector {match.group(1)}" if match else None

@@ -1,0 +1,331 @@
+"""Read an eMAG order object (order/read ``results[]``) into checked values.
+
+eMAG is lenient about types (numbers as strings, ``[]`` for empty objects,
+VAT as fraction or percent), so every value goes through the tolerant parsers
+of the client; anything that still makes no sense raises
+:class:`OrderPayloadError` with a sentence a salesperson can act on, naming
+the order line when the problem is on one. Pure Python: no Odoo import.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..lib.emag_api import parsing
+
+SELLER_TYPE, FBE_TYPE = 3, 2
+# A line quantity above this is taken for a data error, not an order.
+MAX_LINE_QUANTITY = 100000
+CENT = Decimal("0.01")
+
+
+class OrderPayloadError(ValueError):
+    """The order cannot be imported as sent; ``str()`` is the plain reason."""
+
+
+@dataclass
+class VoucherPart:
+    """A voucher amount on one line or on shipping (net and VAT, both negative)."""
+
+    voucher_id: str
+    name: str
+    value: Decimal
+    vat_value: Decimal
+    vat: Decimal
+    offered_by: str = ""
+
+
+@dataclass
+class OrderLine:
+    line_id: int
+    offer_id: int
+    part_number: str
+    name: str
+    active: bool
+    quantity: int
+    price: Decimal  # unit price without VAT
+    vat: Decimal  # fraction
+    vouchers: list = field(default_factory=list)
+
+
+@dataclass
+class Customer:
+    emag_id: str
+    name: str
+    email: str
+    legal_entity: bool
+    company: str
+    code: str
+    registration_number: str
+    is_vat_payer: bool
+    bank: str
+    iban: str
+    phones: list
+    billing: dict
+    shipping: dict
+
+
+@dataclass
+class Order:
+    emag_id: int
+    order_type: int
+    status: int
+    date: object  # naive UTC datetimes
+    modified: object
+    finalized_at: object
+    currency: str
+    payment_mode_id: int
+    shipping_tax: Decimal  # VAT included
+    shipping_vouchers: list
+    customer: Customer
+    lines: list
+    order_vouchers: list
+    cancellation_request: str
+    observation: str
+    raw: dict = None
+
+    @property
+    def active_lines(self):
+        return [line for line in self.lines if line.active]
+
+    def voucher_parts(self):
+        """Voucher amounts on products, from the per-line splits when eMAG gave
+        them (they carry each VAT rate), else from the order's voucher list."""
+        parts = [part for line in self.active_lines for part in line.vouchers]
+        return parts or list(self.order_vouchers)
+
+    def gross_total(self):
+        """What the customer pays, to the cent (doc §9.5)."""
+        total = self.shipping_tax
+        for line in self.active_lines:
+            total += line.price * line.quantity * (1 + line.vat)
+        for part in self.voucher_parts() + self.shipping_vouchers:
+            total += part.value + part.vat_value
+        return total.quantize(CENT, ROUND_HALF_UP)
+
+
+def parse_order(raw, tz):
+    """Return an :class:`Order` from one order object; raise :class:`OrderPayloadError`.
+
+    :param tz: platform (code) whose local time the timestamps are in
+    """
+    if not isinstance(raw, dict):
+        raise OrderPayloadError("The order sent by eMAG is not an object.")
+    emag_id = _int(raw.get("id"), "order id")
+    if emag_id is None or emag_id <= 0:
+        raise OrderPayloadError("The order sent by eMAG has no valid order number.")
+    order_type = _int(raw.get("type"), "order type")
+    order_type = SELLER_TYPE if order_type is None else order_type
+    if order_type not in (SELLER_TYPE, FBE_TYPE):
+        raise OrderPayloadError(f"Unknown order type {raw.get('type')!r} (expected 2 or 3).")
+    status = _int(raw.get("status"), "status")
+    if status not in (0, 1, 2, 3, 4, 5):
+        raise OrderPayloadError(f"Unknown order status {raw.get('status')!r}.")
+    date = _datetime(raw.get("date") or raw.get("created"), "order date", tz)
+    modified = _datetime(raw.get("modified"), "modification time", tz) or date
+    if modified is None:
+        raise OrderPayloadError("The order has neither a date nor a modification time.")
+    products = _list(raw.get("products"), "product lines")
+    lines = [_line(item, index, tz) for index, item in enumerate(products, 1)]
+    if status in (1, 2, 3) and not any(line.active for line in lines):
+        raise OrderPayloadError("The order has no active product line.")
+    shipping_tax = _amount(raw.get("shipping_tax"), "shipping fee") or Decimal(0)
+    if shipping_tax < 0:
+        raise OrderPayloadError(f"The shipping fee {shipping_tax} is negative.")
+    order_vouchers = [
+        _order_voucher(item)
+        for item in _list(raw.get("vouchers"), "vouchers")
+        if isinstance(item, dict) and parsing.to_int(item.get("status", 1)) != 0
+    ]
+    return Order(
+        emag_id=emag_id,
+        order_type=order_type,
+        status=status,
+        date=date or modified,
+        modified=modified,
+        finalized_at=_datetime(raw.get("finalization_date"), "finalization date", tz),
+        currency=str(raw.get("currency") or "").strip().upper(),
+        payment_mode_id=_int(raw.get("payment_mode_id"), "payment mode") or 0,
+        shipping_tax=shipping_tax,
+        shipping_vouchers=[
+            _split(item, "shipping voucher")
+            for item in _list(raw.get("shipping_tax_voucher_split"), "shipping vouchers")
+        ],
+        customer=_customer(raw.get("customer")),
+        lines=lines,
+        order_vouchers=order_vouchers,
+        cancellation_request=_text(raw.get("cancellation_request")),
+        observation=_text(raw.get("observation")),
+        raw=raw,
+    )
+
+
+def _line(item, index, tz):
+    where = f"Product line {index}"
+    if not isinstance(item, dict):
+        raise OrderPayloadError(f"{where} is not an object.")
+    line_id = _int(item.get("id"), f"{where}: line id")
+    if not line_id:
+        raise OrderPayloadError(f"{where} has no line id.")
+    part_number = _text(item.get("part_number")) or _text(item.get("ext_part_number"))
+    if not part_number:
+        raise OrderPayloadError(f"{where} has no part number.")
+    where = f"Product line {index} ({part_number})"
+    active = _int(item.get("status", 1), f"{where}: status") != 0
+    quantity = _int(item.get("quantity"), f"{where}: quantity")
+    if quantity is None or quantity < 0 or (active and quantity == 0):
+        raise OrderPayloadError(f"{where}: the quantity {item.get('quantity')!r} is not valid.")
+    if quantity > MAX_LINE_QUANTITY:
+        raise OrderPayloadError(
+            f"{where}: a quantity of {quantity} is implausible; check the order on eMAG."
+        )
+    price = _amount(item.get("sale_price"), f"{where}: price")
+    if price is None or price < 0:
+        raise OrderPayloadError(f"{where}: the price {item.get('sale_price')!r} is not valid.")
+    vat = _vat(item.get("vat"), where)
+    vouchers = [
+        _split(split, f"{where}: voucher")
+        for split in _list(item.get("product_voucher_split"), f"{where}: vouchers")
+    ]
+    for voucher in vouchers:
+        voucher.vat = vat if voucher.vat is None else voucher.vat
+    return OrderLine(
+        line_id=line_id,
+        offer_id=_int(item.get("product_id"), f"{where}: offer id") or 0,
+        part_number=part_number,
+        name=_text(item.get("name")) or part_number,
+        active=active and quantity > 0,
+        quantity=quantity,
+        price=price,
+        vat=vat,
+        vouchers=vouchers,
+    )
+
+
+def _split(item, where):
+    if not isinstance(item, dict):
+        raise OrderPayloadError(f"{where} is not an object.")
+    value = _amount(item.get("value"), f"{where} amount")
+    vat_value = _amount(item.get("vat_value"), f"{where} VAT") or Decimal(0)
+    if value is None:
+        raise OrderPayloadError(f"{where} has no amount.")
+    return VoucherPart(
+        voucher_id=str(item.get("voucher_id") or ""),
+        name=_text(item.get("voucher_name")),
+        value=value,
+        vat_value=vat_value,
+        vat=_vat(item.get("vat"), where) if item.get("vat") not in (None, "") else None,
+        offered_by=_text(item.get("offered_by")),
+    )
+
+
+def _order_voucher(item):
+    where = f"Voucher {item.get('voucher_id') or ''}".strip()
+    value = _amount(item.get("sale_price"), f"{where} amount")
+    if value is None:
+        raise OrderPayloadError(f"{where} has no amount.")
+    return VoucherPart(
+        voucher_id=str(item.get("voucher_id") or item.get("id") or ""),
+        name=_text(item.get("voucher_name")),
+        value=value,
+        vat_value=_amount(item.get("sale_price_vat"), f"{where} VAT") or Decimal(0),
+        vat=_vat(item.get("vat"), where),
+    )
+
+
+def _customer(raw):
+    try:
+        data = parsing.as_object(raw)
+    except ValueError:
+        raise OrderPayloadError("The customer of the order is not an object.") from None
+    name = (
+        _text(data.get("name"))
+        or _text(data.get("billing_name"))
+        or _text(data.get("shipping_contact"))
+    )
+    if not name:
+        raise OrderPayloadError("The order has no customer name.")
+    legal_entity = _flag(data.get("legal_entity"), "customer legal entity flag")
+    address = {}
+    for kind in ("billing", "shipping"):
+        address[kind] = {
+            "name": _text(data.get(f"{kind}_name" if kind == "billing" else "shipping_contact")),
+            "phone": _text(data.get(f"{kind}_phone")),
+            "country": _text(data.get(f"{kind}_country")),
+            "county": _text(data.get(f"{kind}_suburb")),
+            "city": _text(data.get(f"{kind}_city")),
+            "street": _text(data.get(f"{kind}_street")),
+            "zip": _text(data.get(f"{kind}_postal_code")),
+            "locality_id": _text(data.get(f"{kind}_locality_id")),
+        }
+    if not (address["shipping"]["city"] or address["shipping"]["street"]):
+        address["shipping"] = dict(address["billing"], name=address["shipping"]["name"])
+    return Customer(
+        emag_id=_text(data.get("id")),
+        name=name,
+        email=_text(data.get("email")),
+        legal_entity=legal_entity,
+        company=_text(data.get("company")),
+        code=_text(data.get("code")),
+        registration_number=_text(data.get("registration_number")),
+        is_vat_payer=_flag(data.get("is_vat_payer"), "customer VAT payer flag"),
+        bank=_text(data.get("bank")),
+        iban=_text(data.get("iban")),
+        phones=[p for p in (_text(data.get(f"phone_{n}")) for n in (1, 2, 3)) if p],
+        billing=address["billing"],
+        shipping=address["shipping"],
+    )
+
+
+# --------------------------------------------------------------------- scalars
+
+
+def _text(value):
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _int(value, what):
+    try:
+        return parsing.to_int(value)
+    except (ValueError, TypeError):
+        raise OrderPayloadError(f"The {what} {value!r} is not a whole number.") from None
+
+
+def _flag(value, what):
+    try:
+        return parsing.to_bool(value)
+    except (ValueError, TypeError):
+        raise OrderPayloadError(f"The {what} {value!r} is not 0 or 1.") from None
+
+
+def _amount(value, what):
+    try:
+        return parsing.to_decimal(value)
+    except (ValueError, TypeError):
+        raise OrderPayloadError(f"{what.capitalize()} {value!r} is not an amount.") from None
+
+
+def _vat(value, where):
+    try:
+        rate = parsing.vat_fraction(value)
+    except (ValueError, TypeError):
+        rate = None
+    if rate is None:
+        raise OrderPayloadError(f"{where}: the VAT rate {value!r} is missing or not a rate.")
+    return rate
+
+
+def _datetime(value, what, tz):
+    try:
+        moment = parsing.parse_datetime(value, tz)
+    except (ValueError, TypeError):
+        raise OrderPayloadError(f"The {what} {value!r} is not a date and time.") from None
+    return moment.replace(tzinfo=None) if moment else None
+
+
+def _list(value, what):
+    try:
+        return parsing.as_list(value)
+    except ValueError:
+        raise OrderPayloadError(f"The {what} of the order are not a list.") from None

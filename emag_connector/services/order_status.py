@@ -1,0 +1,186 @@
+"""eMAG's order status machine: the one place that says which change is legal.
+
+The transition matrix of the API (doc §9.2) is kept as data. Everything that
+changes an order's status on eMAG (the prepared push, the cancellation
+wizard, the fulfilment and returns flows) asks :func:`check_transition`
+first and never sends a change it refuses; the order form lists
+:func:`allowed_statuses`. Pure Python: no Odoo import.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+CANCELED, NEW, IN_PROGRESS, PREPARED, FINALIZED, RETURNED = 0, 1, 2, 3, 4, 5
+
+STATUS_NAMES = {
+    CANCELED: "Canceled",
+    NEW: "New",
+    IN_PROGRESS: "In progress",
+    PREPARED: "Prepared",
+    FINALIZED: "Finalized",
+    RETURNED: "Returned",
+}
+STATUS_SELECTION = [(str(code), name) for code, name in STATUS_NAMES.items()]
+
+# Days added by eMAG to the customer return period for the 4 -> 5 change.
+RETURN_GRACE_DAYS = 5
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed (current, requested) cell of the matrix.
+
+    :ivar via: the only API route able to make the change
+    :ivar since: the event the time limit counts from ("finalization" or
+        "cancellation"), ``None`` when unlimited
+    :ivar hours: length of the window in hours; ``None`` with ``since`` set
+        means the customer return period plus :data:`RETURN_GRACE_DAYS`
+    :ivar noop: the diagonal: allowed, nothing to send
+    """
+
+    via: str = "order/save"
+    since: str = None
+    hours: int = None
+    noop: bool = False
+
+
+TRANSITIONS = {
+    (NEW, IN_PROGRESS): Transition(via="order/acknowledge"),
+    (IN_PROGRESS, IN_PROGRESS): Transition(noop=True),
+    (IN_PROGRESS, PREPARED): Transition(),
+    (IN_PROGRESS, FINALIZED): Transition(),
+    (IN_PROGRESS, CANCELED): Transition(),
+    (PREPARED, PREPARED): Transition(noop=True),
+    (PREPARED, FINALIZED): Transition(),
+    (PREPARED, CANCELED): Transition(),
+    (FINALIZED, PREPARED): Transition(since="finalization", hours=48),
+    (FINALIZED, FINALIZED): Transition(noop=True),
+    (FINALIZED, CANCELED): Transition(since="finalization", hours=48),
+    (FINALIZED, RETURNED): Transition(since="finalization"),
+    (CANCELED, IN_PROGRESS): Transition(since="cancellation", hours=48),
+    (CANCELED, PREPARED): Transition(since="cancellation", hours=48),
+    (CANCELED, FINALIZED): Transition(since="cancellation", hours=48),
+    (CANCELED, CANCELED): Transition(noop=True),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer of :func:`check_transition`.
+
+    :ivar allowed: the change may be requested (or is a no-op)
+    :ivar noop: the order already has the requested status: send nothing
+    :ivar reason: why it is refused, in plain words (empty when allowed)
+    """
+
+    allowed: bool
+    noop: bool = False
+    reason: str = ""
+
+
+def window(transition, return_period_days):
+    """The time limit of a transition as a timedelta, ``None`` when unlimited."""
+    if not transition.since:
+        return None
+    if transition.hours is not None:
+        return timedelta(hours=transition.hours)
+    return timedelta(days=return_period_days + RETURN_GRACE_DAYS)
+
+
+def check_transition(
+    current,
+    requested,
+    *,
+    now,
+    finalized_at=None,
+    canceled_at=None,
+    return_period_days=30,
+    via="order/save",
+):
+    """Whether an order in ``current`` status may be moved to ``requested``.
+
+    Datetimes are naive UTC (as Odoo stores them). A windowed change whose
+    starting event is unknown is refused: guessing could send an illegal one.
+    """
+    transition = TRANSITIONS.get((current, requested))
+    if transition is None:
+        return Verdict(
+            False,
+            reason=f"eMAG does not allow changing an order from {_name(current)} "
+            f"to {_name(requested)}.",
+        )
+    if transition.noop:
+        return Verdict(True, noop=True)
+    if transition.via != via:
+        return Verdict(
+            False, reason=f"{_name(requested)} can only be set through {transition.via}."
+        )
+    limit = window(transition, return_period_days)
+    if limit is not None:
+        started = finalized_at if transition.since == "finalization" else canceled_at
+        if started is None:
+            return Verdict(
+                False,
+                reason=f"The {transition.since} time of the order is unknown, so the "
+                f"time allowed to change it to {_name(requested)} cannot be checked.",
+            )
+        if now > started + limit:
+            return Verdict(
+                False,
+                reason=f"The time allowed after {transition.since} to change the order "
+                f"to {_name(requested)} has passed.",
+            )
+    return Verdict(True)
+
+
+def allowed_statuses(current, **timing):
+    """The statuses an order may be moved to through ``order/save`` now (no-ops excluded)."""
+    result = []
+    for requested in STATUS_NAMES:
+        verdict = check_transition(current, requested, **timing)
+        if verdict.allowed and not verdict.noop:
+            result.append(requested)
+    return result
+
+
+def _name(status):
+    return f"{STATUS_NAMES.get(status, 'unknown')} ({status})"
+
+
+# eMAG's cancellation reasons (doc §9.7), offered when an order is canceled in Odoo.
+CANCELLATION_REASONS = {
+    1: "Out of stock",
+    2: "Canceled by the client",
+    3: "Client cannot be contacted",
+    15: "Courier delivery term too long",
+    16: "Transport fee too high",
+    17: "Long delivery term until the product reaches the warehouse",
+    18: "Better offer in another store",
+    19: "Payment order not paid",
+    20: "Undelivered order - courier reasons",
+    21: "Others",
+    22: "Incomplete order - automatic cancellation",
+    23: "Customer changed his mind",
+    24: "At customer's request",
+    25: "Failed delivery",
+    26: "Late shipment",
+    27: "Irrelevant order",
+    28: "Canceled by SuperAdmin at seller request",
+    29: "Blacklisted customer",
+    30: "No VAT invoice",
+    31: "Marketplace partner requested the cancellation",
+    32: "Delivery estimate too long",
+    33: "Product no longer in the partner's stock",
+    34: "Other reasons",
+    35: "Delivery too expensive",
+    36: "Customer found a better price elsewhere",
+    37: "Customer placed another eMAG order with a similar product",
+    38: "Customer changed his mind, does not need the product",
+    39: "Customer can buy the product only in installments",
+    40: "Other reasons (EIS)",
+    41: "Out of stock - installments",
+    42: "Product no longer in partner's stock - installments",
+    43: "Delivery estimate too long",
+}
+# Reason sent when Odoo accepts a customer's cancellation request.
+CUSTOMER_REQUEST_REASON = 24

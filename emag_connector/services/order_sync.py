@@ -1,0 +1,265 @@
+"""Moving orders between eMAG and Odoo: polling, acknowledging, sweeping,
+pushing status changes.
+
+Network calls happen here, inside queue jobs, never in a user's click.
+Every step can be repeated safely: imports are keyed by order, acknowledging
+an order twice is a no-op on eMAG, a status change is read back before it is
+sent again.
+"""
+
+import logging
+from datetime import timedelta
+
+from odoo import fields
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..lib.emag_api import (
+    EmagError,
+    EmagOutcomeUnknownError,
+    EmagTransientError,
+    EmagValidationError,
+)
+from . import order_status
+from .order_import import OrderImporter, payload_key
+
+_logger = logging.getLogger(__name__)
+
+# Windows of order/read are at most one month on eMAG; stay below it.
+MAX_WINDOW = timedelta(days=28)
+# Re-read a little before the checkpoint: eMAG's clock, our clock and
+# transactions in flight on either side never line up to the second.
+OVERLAP = timedelta(minutes=10)
+SELLER, FBE = 3, 2
+
+
+def windows(start, end, size=MAX_WINDOW):
+    """``(after, before)`` pairs covering ``[start, end]`` with at most ``size`` each."""
+    result = []
+    while start < end:
+        stop = min(start + size, end)
+        result.append((start, stop))
+        start = stop
+    return result
+
+
+def order_types(account):
+    """Order types to read: FBE orders only appear when asked for (``type: 2``)."""
+    if account.fulfilment_type == "fbe":
+        return (FBE,)
+    return (SELLER, FBE) if account.fbe_warehouse_id else (SELLER,)
+
+
+def _transient(error, what):
+    """A retryable job error for a network problem (the job tries again later)."""
+    return RetryableJobError(f"{what}: {error}", seconds=getattr(error, "retry_after", None))
+
+
+def poll_orders(account, now=None):
+    """Queue the import of every order created or modified since the checkpoint.
+
+    The checkpoint moves only when every window was read: a failure leaves it
+    where it was and the next run reads the same orders again (the imports
+    are idempotent). Returns the number of orders queued.
+    """
+    now = now or fields.Datetime.now()
+    start = (account.order_checkpoint or now - timedelta(days=account.order_sweep_days)) - OVERLAP
+    client = account._get_client()
+    queued = 0
+    try:
+        for after, before in windows(start, now):
+            for order_type in order_types(account):
+                for raw in client.iter_orders(
+                    modifiedAfter=after, modifiedBefore=before, type=order_type
+                ):
+                    account._emag_enqueue_import(payload_key(raw), raw)
+                    queued += 1
+    except EmagTransientError as error:
+        raise _transient(error, "Reading eMAG orders") from error
+    account.order_checkpoint = now
+    return queued
+
+
+def import_order(account, emag_id, raw=None):
+    """Import one order; read it from eMAG first when no payload is given."""
+    importer = OrderImporter(account)
+    if raw is None:
+        raw = read_order(account, importer.client(), emag_id)
+        if raw is None:
+            _logger.info("eMAG order %s of %s not found on eMAG", emag_id, account.display_name)
+            return account.env["emag.order"]
+    binding = importer.import_order(emag_id, raw)
+    if binding._emag_needs_acknowledgement():
+        account._emag_enqueue_acknowledge()
+    return binding
+
+
+def read_order(account, client, emag_id):
+    """The current payload of one order (seller or FBE), ``None`` when eMAG has none."""
+    try:
+        for order_type in order_types(account):
+            found = client.read_orders(id=emag_id, type=order_type)
+            if found:
+                return found[0]
+    except EmagTransientError as error:
+        raise _transient(error, f"Reading eMAG order {emag_id}") from error
+    return None
+
+
+def acknowledge_pending(account):
+    """Acknowledge every confirmed, not yet acknowledged seller order of the
+    account, then read them back to apply what eMAG staff changed before.
+
+    Acknowledging again an order eMAG already moved on is a no-op there, so a
+    crash between the acknowledgement and the commit is harmless.
+    """
+    bindings = account.env["emag.order"].search(
+        [
+            ("account_id", "=", account.id),
+            ("order_type", "=", "seller"),
+            ("acknowledged_at", "=", False),
+            ("emag_status", "=", str(order_status.NEW)),
+            ("sale_order_id.state", "=", "sale"),
+        ]
+    )
+    if not bindings:
+        return 0
+    client = account._get_client()
+    started = fields.Datetime.now()
+    for binding in bindings:
+        try:
+            client.acknowledge_order(int(binding.emag_id))
+        except EmagTransientError as error:
+            raise _transient(error, f"Acknowledging eMAG order {binding.emag_id}") from error
+        except EmagValidationError as error:
+            binding._emag_park(
+                account.env._("eMAG refused the acknowledgement: %(error)s", error=error.message)
+            )
+            continue
+        binding.write(
+            {
+                "acknowledged_at": fields.Datetime.now(),
+                "emag_status": str(order_status.IN_PROGRESS),
+                "ack_overdue": False,
+            }
+        )
+    # The acknowledgement bumps each order's modification time: one window
+    # read brings them all back, with any edit made before it.
+    importer = OrderImporter(account, client)
+    acknowledged = set(bindings.mapped("emag_id"))
+    try:
+        for raw in client.iter_orders(modifiedAfter=started - OVERLAP, type=SELLER):
+            key = payload_key(raw)
+            if key in acknowledged:
+                importer.import_order(key, raw)
+    except EmagTransientError as error:
+        # Acknowledged already; the next poll brings the edits back.
+        _logger.info("Reading eMAG orders back after acknowledging failed: %s", error)
+    return len(bindings)
+
+
+def sweep_missed_orders(account, days=None, now=None):
+    """Queue the import of orders eMAG has and Odoo does not, over the last days.
+
+    Catches whatever a lost callback, a stuck job or a wrong checkpoint left
+    behind. Returns the eMAG ids queued.
+    """
+    now = now or fields.Datetime.now()
+    days = days or account.order_sweep_days
+    client = account._get_client()
+    seen = {}
+    try:
+        for after, before in windows(now - timedelta(days=days), now):
+            for order_type in order_types(account):
+                for raw in client.iter_orders(
+                    createdAfter=after, createdBefore=before, type=order_type
+                ):
+                    seen[payload_key(raw)] = raw
+    except EmagTransientError as error:
+        raise _transient(error, "Sweeping eMAG orders") from error
+    known = set(
+        account.env["emag.order"]
+        .search([("account_id", "=", account.id), ("emag_id", "in", list(seen))])
+        .mapped("emag_id")
+    )
+    missing = [key for key in seen if key not in known]
+    for key in missing:
+        account._emag_enqueue_import(key, seen[key])
+    if missing:
+        _logger.warning(
+            "eMAG account %s: %d order(s) missing in Odoo queued for import",
+            account.display_name,
+            len(missing),
+        )
+    account._emag_enqueue_acknowledge()
+    return missing
+
+
+def push_status(binding, status, reason=None, now=None):
+    """Set an order's status on eMAG, when the transition matrix allows it.
+
+    The order is read first: eMAG wants the full object back, and its current
+    status decides what is legal. After an unknown outcome the order is read
+    again; only if the status did not change is the job retried.
+    """
+    env = binding.env
+    account = binding.account_id
+    client = account._get_client()
+    raw = read_order(account, client, binding.emag_id)
+    if raw is None:
+        binding._emag_park(env._("The order no longer exists on eMAG."))
+        return False
+    current = int(raw.get("status"))
+    verdict = binding._emag_check_transition(status, current=current, now=now)
+    if verdict.noop:
+        binding.emag_status = str(status)
+        return True
+    if not verdict.allowed:
+        binding._emag_flag(
+            env._(
+                "Not sent to eMAG: %(reason)s",
+                reason=verdict.reason,
+            )
+        )
+        return False
+    raw["status"] = status
+    if status == order_status.CANCELED:
+        raw["reason_cancellation"] = reason or order_status.CUSTOMER_REQUEST_REASON
+    try:
+        client.save_order(raw)
+    except EmagOutcomeUnknownError as error:
+        again = read_order(account, client, binding.emag_id)
+        if not again or int(again.get("status")) != status:
+            raise RetryableJobError(f"eMAG order {binding.emag_id}: {error}") from error
+    except EmagTransientError as error:
+        raise _transient(error, f"Updating eMAG order {binding.emag_id}") from error
+    except EmagError as error:
+        binding._emag_flag(env._("eMAG refused the status change: %(error)s", error=error.message))
+        return False
+    values = {"emag_status": str(status)}
+    if status == order_status.CANCELED:
+        values["emag_canceled_at"] = now or fields.Datetime.now()
+    binding.write(values)
+    return True
+
+
+def flag_unacknowledged(env, now=None):
+    """Mark orders left unacknowledged longer than their account allows."""
+    now = now or fields.Datetime.now()
+    flagged = env["emag.order"]
+    for account in env["emag.account"].search([]):
+        limit = now - timedelta(minutes=account.order_ack_alarm_minutes)
+        late = env["emag.order"].search(
+            [
+                ("account_id", "=", account.id),
+                ("order_type", "=", "seller"),
+                ("emag_status", "=", str(order_status.NEW)),
+                ("acknowledged_at", "=", False),
+                ("ack_overdue", "=", False),
+                ("create_date", "<", limit),
+            ]
+        )
+        for binding in late:
+            binding._emag_raise_ack_alarm()
+        flagged |= late
+    return flagged

@@ -1,0 +1,61 @@
+from odoo.tests import tagged
+
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .order_common import USERNAME, EmagOrderCase
+
+
+@tagged("post_install", "-at_install")
+class TestOrderFaultRun(EmagOrderCase):
+    ORDERS = 50
+
+    def test_every_order_once_and_acknowledged_through_faults(self):
+        """50 orders while eMAG answers 20% of the order calls with 5xx, drops 10%
+        of the connections, loses 10% of the acknowledgement answers after
+        acting on them and throttles in bursts; on top, the worker dies between
+        the imports and the acknowledgement. Every order ends imported once and
+        acknowledged."""
+        orders = [
+            self.create_order(lines=[{"product_id": 1001 + n % 3, "quantity": 1}], voucher=False)
+            for n in range(self.ORDERS)
+        ]
+        self.sim.add_fault("error", route="order/*", probability=0.2, status=503)
+        self.sim.add_fault("drop", route="order/*", probability=0.1)
+        self.sim.add_fault("commit_then_timeout", route="order/acknowledge", probability=0.1)
+        self.sim.add_fault("rate_limit", route="order/acknowledge", times=2)
+
+        with trap_jobs() as trap:
+            for _attempt in range(5):
+                try:
+                    with self.env.cr.savepoint():
+                        self.account._emag_poll_orders()
+                    break
+                except RetryableJobError:
+                    continue
+            # The worker running the acknowledgement dies: its job is lost.
+            self.run_jobs_except_ack(trap)
+            self.assertEqual(
+                {self.sim_order(order)["status"] for order in orders}, {1}, "nothing acked yet"
+            )
+            # A second poll (overlap) and the recovery sweep find the same orders.
+            self.account._emag_poll_orders()
+            self.run_jobs_except_ack(trap)
+            self.env["emag.account"]._cron_order_alarms()
+            self.run_jobs(trap)
+        self.env.invalidate_all()
+
+        for order in orders:
+            binding = self.binding(order)
+            self.assertEqual(len(binding), 1)
+            self.assertEqual(binding.state, "imported", binding.message)
+            self.assertEqual(
+                self.env["sale.order"].search_count([("client_order_ref", "=", str(order["id"]))]),
+                1,
+            )
+            self.assertEqual(self.sim_order(order)["status"], 2, "acknowledged on eMAG")
+            self.assertTrue(binding.acknowledged_at)
+        self.assertTrue(
+            any(r.status and r.status >= 500 for r in self.sim.received(username=USERNAME)),
+            "faults were injected",
+        )

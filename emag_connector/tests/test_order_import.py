@@ -1,0 +1,293 @@
+import copy
+from decimal import Decimal
+
+from odoo.tests import tagged
+
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from ..lib.emag_simulator import gross_total
+from .order_common import USERNAME, EmagOrderCase
+
+
+@tagged("post_install", "-at_install")
+class TestOrderImport(EmagOrderCase):
+    def test_new_order_imported_confirmed_then_acknowledged(self):
+        order = self.create_order(
+            lines=[{"product_id": 1001, "quantity": 2}, {"product_id": 1002, "quantity": 1}],
+            voucher=True,
+            shipping_tax="15.99",
+            payment_mode_id=1,
+            b2b=False,
+        )
+        with trap_jobs() as trap:
+            self.account._emag_poll_orders()
+            trap.assert_jobs_count(1, only=self.account._emag_import_order)
+            imports = list(trap.enqueued_jobs)
+            trap.enqueued_jobs = []
+            for job in imports:
+                job.perform()
+            # Acknowledging is a job of its own, run after the import commits.
+            trap.assert_jobs_count(1, only=self.account._emag_acknowledge_orders)
+            self.assertEqual(self.sim_order(order)["status"], 1)
+            binding = self.binding(order)
+            sale_order = binding.sale_order_id
+            self.assertEqual(sale_order.state, "sale")
+            self.run_jobs(trap)
+        self.env.invalidate_all()
+        self.assertEqual(self.sim_order(order)["status"], 2, "acknowledged on eMAG")
+        self.assertTrue(binding.acknowledged_at)
+        self.assertEqual(binding.emag_status, "2")
+        self.assertEqual(binding.state, "imported")
+        self.assertIn('"id":', binding.payload)
+
+        self.assertEqual(sale_order.client_order_ref, str(order["id"]))
+        self.assertEqual(sale_order.origin, str(order["id"]))
+        self.assertEqual(sale_order.team_id, self.account.team_id)
+        self.assertEqual(sale_order.pricelist_id, self.account.pricelist_id)
+        self.assertEqual(sale_order.currency_id.name, "RON")
+        self.assertEqual(sale_order.emag_account_id, self.account)
+        self.assertEqual(sale_order.emag_order_id, binding)
+        self.assertAlmostEqual(sale_order.amount_total, float(gross_total(order)), places=2)
+        product_lines = sale_order.order_line.filtered("emag_line_id")
+        self.assertEqual(
+            sorted(product_lines.mapped("product_id.default_code")), ["FLT-AC-2", "KT-1700-INOX"]
+        )
+        kettle = product_lines.filtered(lambda line: line.product_id.default_code == "KT-1700-INOX")
+        self.assertEqual(kettle.product_uom_qty, 2)
+        self.assertAlmostEqual(kettle.price_unit, 82.6446, places=4)
+        self.assertEqual(kettle.tax_ids.amount, 21)
+        # Stock is reserved by the confirmation.
+        picking = sale_order.picking_ids
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual(picking.location_id.warehouse_id, self.warehouse)
+
+    def test_voucher_and_shipping_lines(self):
+        order = self.create_order(
+            lines=[{"product_id": 1001, "quantity": 2}],
+            voucher=True,
+            shipping_tax="19.99",
+        )
+        self.poll()
+        sale_order = self.binding(order).sale_order_id
+        split = order["products"][0]["product_voucher_split"][0]
+        voucher = sale_order.order_line.filtered(
+            lambda line: line.product_id == self.env.ref("emag_connector.product_emag_voucher")
+        )
+        self.assertEqual(len(voucher), 1)
+        self.assertAlmostEqual(voucher.price_unit, float(split["value"]), places=4)
+        self.assertLess(voucher.price_unit, 0)
+        self.assertEqual(voucher.tax_ids.amount, 21)
+        self.assertIn(split["voucher_name"], voucher.name)
+        shipping = sale_order.order_line.filtered("is_delivery")
+        self.assertEqual(shipping.product_id, self.env.ref("emag_connector.product_emag_shipping"))
+        self.assertAlmostEqual(shipping.price_total, 19.99, places=2)
+        self.assertAlmostEqual(sale_order.amount_total, float(gross_total(order)), places=2)
+
+    def test_two_vat_rates_each_voucher_line_keeps_its_rate(self):
+        order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}], shipping_tax="0")
+        payload = copy.deepcopy(self.sim_order(order))
+        line = payload["products"][0]
+        line["vat"] = "0.09"  # a reduced-rate product
+        line["product_voucher_split"] = [
+            {"voucher_id": 7, "value": "-5.0000", "vat_value": "-0.4500", "vat": "0.09"},
+            {"voucher_id": 8, "value": "-10.0000", "vat_value": "-2.1000", "vat": "0.21"},
+        ]
+        binding = self.import_payload(payload)
+        self.assertEqual(binding.state, "imported", binding.message)
+        vouchers = binding.sale_order_id.order_line.filtered("emag_voucher_key")
+        self.assertEqual(sorted(vouchers.mapped("tax_ids.amount")), [9, 21])
+        expected = Decimal("82.6446") * Decimal("1.09") - Decimal("5.45") - Decimal("12.10")
+        self.assertAlmostEqual(
+            binding.sale_order_id.amount_total, float(round(expected, 2)), places=2
+        )
+
+    def test_import_twice_gives_one_sale_order(self):
+        order = self.create_order(lines=[{"product_id": 1003, "quantity": 1}])
+        self.poll()
+        self.poll()
+        payload = self.sim_order(order)
+        self.import_payload(payload)
+        bindings = self.binding(order)
+        self.assertEqual(len(bindings), 1)
+        self.assertEqual(
+            self.env["sale.order"].search_count([("client_order_ref", "=", str(order["id"]))]), 1
+        )
+
+    def test_b2c_person_with_invoice_and_delivery_addresses(self):
+        order = self.create_order(b2b=False, lines=[{"product_id": 1002, "quantity": 1}])
+        self.poll()
+        sale_order = self.binding(order).sale_order_id
+        customer = order["customer"]
+        person = sale_order.partner_id
+        self.assertFalse(person.is_company)
+        self.assertEqual(person.name, customer["name"])
+        self.assertEqual(person.email, customer["email"])
+        self.assertEqual(sale_order.partner_invoice_id.type, "invoice")
+        self.assertEqual(sale_order.partner_shipping_id.type, "delivery")
+        self.assertEqual(sale_order.partner_shipping_id.parent_id, person)
+        self.assertEqual(sale_order.partner_shipping_id.phone, customer["shipping_phone"])
+        self.assertEqual(sale_order.partner_shipping_id.street, customer["shipping_street"])
+        self.assertEqual(sale_order.partner_invoice_id.country_id.code, "RO")
+        self.assertTrue(sale_order.partner_invoice_id.state_id)
+        # The same buyer ordering again is the same person.
+        again = self.create_order(b2b=False, lines=[{"product_id": 1002, "quantity": 1}])
+        payload = self.sim_order(again)
+        payload["customer"] = dict(customer)
+        binding = self.import_payload(payload)
+        self.assertEqual(binding.sale_order_id.partner_id, person)
+
+    def test_b2b_company_found_again_by_cui(self):
+        order = self.create_order(b2b=True, lines=[{"product_id": 1003, "quantity": 3}])
+        payload = self.sim_order(order)
+        customer = payload["customer"]
+        customer.update(code="RO18547290", is_vat_payer=1, registration_number="J40/1234/2015")
+        customer.update(billing_city="Bucuresti, Sectorul 1", billing_suburb="Bucuresti")
+        binding = self.import_payload(payload)
+        self.assertEqual(binding.state, "imported", binding.message)
+        company = binding.sale_order_id.partner_id
+        self.assertTrue(company.is_company)
+        self.assertEqual(company.vat, "RO18547290")
+        self.assertEqual(company.company_registry, "J40/1234/2015")
+        self.assertEqual(company.name, customer["company"])
+        invoice = binding.sale_order_id.partner_invoice_id
+        self.assertEqual(invoice.city, "Sector 1", "Bucharest sector kept for e-Factura")
+        self.assertEqual(invoice.state_id.code, "B")
+
+        later = self.create_order(b2b=True, lines=[{"product_id": 1001, "quantity": 1}])
+        payload = self.sim_order(later)
+        payload["customer"].update(code="18547290", is_vat_payer=1, company="Other spelling SRL")
+        again = self.import_payload(payload)
+        self.assertEqual(again.sale_order_id.partner_id, company)
+
+    def test_b2b_not_vat_payer_has_no_ro_prefix(self):
+        order = self.create_order(b2b=True, lines=[{"product_id": 1001, "quantity": 1}])
+        payload = self.sim_order(order)
+        payload["customer"].update(code="18547290", is_vat_payer=0)
+        binding = self.import_payload(payload)
+        self.assertEqual(binding.sale_order_id.partner_id.vat, "18547290")
+
+    def test_b2b_invalid_cui_is_parked(self):
+        order = self.create_order(b2b=True, lines=[{"product_id": 1001, "quantity": 1}])
+        payload = self.sim_order(order)
+        payload["customer"].update(code="RO18547291", is_vat_payer=1)
+        binding = self.import_payload(payload)
+        self.assertEqual(binding.state, "exception")
+        self.assertIn("not a valid Romanian CUI", binding.message)
+        self.assertFalse(binding.sale_order_id)
+
+    def test_fbe_order_uses_fbe_warehouse_and_is_never_acknowledged(self):
+        self.account.fbe_warehouse_id = self.fbe_warehouse
+        order = self.create_order(
+            order_type=2, status=2, lines=[{"product_id": 1001, "quantity": 1}]
+        )
+        self.sim.clear_received()
+        self.poll()
+        binding = self.binding(order)
+        self.assertEqual(binding.order_type, "fbe")
+        self.assertEqual(binding.sale_order_id.warehouse_id, self.fbe_warehouse)
+        self.assertEqual(binding.sale_order_id.state, "sale")
+        self.assertFalse(self.sim.received(route="order/acknowledge"))
+        self.assertFalse(binding.allowed_statuses, "FBE orders cannot be changed by the seller")
+
+    def test_unknown_part_number_parks_then_retry_imports(self):
+        order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        payload = self.sim_order(order)
+        payload["products"][0]["part_number"] = "NEW-SKU-9"
+        binding = self.import_payload(payload)
+        self.assertEqual(binding.state, "exception")
+        self.assertIn("NEW-SKU-9", binding.message)
+        self.assertFalse(binding.sale_order_id)
+        self.assertFalse(
+            self.env["sale.order"].search([("client_order_ref", "=", str(order["id"]))])
+        )
+
+        self.products["KT-1700-INOX"].default_code = "NEW-SKU-9"
+        binding = self.import_payload(payload)
+        self.assertEqual(binding.state, "imported")
+        self.assertFalse(binding.message)
+        self.assertEqual(binding.sale_order_id.state, "sale")
+
+    def test_retry_button_reads_the_order_again(self):
+        order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        payload = self.sim_order(order)
+        payload["products"][0]["part_number"] = "NOPE"
+        binding = self.import_payload(payload)
+        self.assertEqual(binding.state, "exception")
+        with trap_jobs() as trap:
+            binding.action_retry()
+            trap.assert_jobs_count(1, only=self.account._emag_import_order)
+            self.run_jobs(trap)
+        self.env.invalidate_all()
+        self.assertEqual(binding.state, "imported")
+        self.assertEqual(self.sim_order(order)["status"], 2)
+
+    def test_total_mismatch_is_flagged_not_guessed(self):
+        order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}], shipping_tax="0")
+        payload = self.sim_order(order)
+        # Three units at a fraction of a cent: eMAG totals 0.02, per-line
+        # rounding in Odoo gives 0.01. Odoo must not invent the cent.
+        payload["products"][0].update(sale_price="0.0049", quantity=3, product_voucher_split=[])
+        payload["vouchers"] = []
+        binding = self.import_payload(payload)
+        self.assertEqual(binding.state, "exception")
+        self.assertIn("differs from the eMAG total", binding.message)
+        self.assertFalse(binding.sale_order_id)
+
+    def test_order_canceled_before_import_is_recorded_without_sale_order(self):
+        order = self.create_order(status=0, lines=[{"product_id": 1001, "quantity": 1}])
+        self.poll()
+        binding = self.binding(order)
+        self.assertEqual(binding.state, "canceled")
+        self.assertFalse(binding.sale_order_id)
+
+    def test_poll_advances_checkpoint_only_after_success(self):
+        self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        self.assertFalse(self.account.order_checkpoint)
+        self.sim.add_fault("error", route="order/read", status=502)
+        with trap_jobs() as trap, self.assertRaises(RetryableJobError):
+            self.account._emag_poll_orders()
+        self.assertFalse(self.account.order_checkpoint)
+        self.assertEqual(trap.jobs_count(), 0)
+        self.sim.clear_faults()
+        self.poll()
+        self.assertTrue(self.account.order_checkpoint)
+
+    def test_sweep_imports_missing_orders(self):
+        first = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        self.poll()
+        # Orders that no poll saw (lost callback, lost checkpoint...).
+        missed = [self.create_order(lines=[{"product_id": 1002, "quantity": 1}]) for _i in range(2)]
+        sweep_log = "odoo.addons.emag_connector.services.order_sync"
+        with trap_jobs() as trap, self.assertLogs(sweep_log, "WARNING"):
+            queued = self.account._emag_sweep_orders()
+            self.assertEqual(sorted(queued), sorted(str(o["id"]) for o in missed))
+            self.run_jobs(trap)
+        self.env.invalidate_all()
+        for order in [first, *missed]:
+            self.assertEqual(len(self.binding(order).sale_order_id), 1)
+            self.assertEqual(self.sim_order(order)["status"], 2)
+
+    def test_unacknowledged_alarm(self):
+        order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        self.poll(run_ack=False)
+        binding = self.binding(order)
+        self.account.order_ack_alarm_minutes = 30
+        binding.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE emag_order SET create_date = now() at time zone 'UTC' - interval '2 hours' "
+            "WHERE id = %s",
+            (binding.id,),
+        )
+        self.env.invalidate_all()
+        with trap_jobs() as trap:
+            self.env["emag.account"]._cron_order_alarms()
+            self.assertTrue(binding.ack_overdue)
+            self.assertTrue(binding.activity_ids)
+            # The same cron queues the acknowledgement that was left behind.
+            self.run_jobs(trap)
+        self.env.invalidate_all()
+        self.assertEqual(self.sim_order(order)["status"], 2)
+        self.assertFalse(binding.ack_overdue)
+        self.assertTrue(self.env["emag.order"].search_count([("ack_overdue", "=", False)]))
+        self.assertEqual(USERNAME, self.sim.received(route="order/acknowledge")[-1].username)

@@ -1,0 +1,322 @@
+"""Benchmark: eMAG order import into Odoo (issue 5).
+
+Runs inside ``odoo shell`` on a database where ``emag_connector`` is installed,
+against the in-process eMAG simulator; everything it creates is rolled back at
+the end. Prints exactly these lines on stdout::
+
+    orders_per_s=<orders imported per second: poll + import jobs, 1,000 orders>
+    ack_per_s=<orders acknowledged per second (paced by eMAG's 12 req/s limit)>
+    import_overhead_ratio=<connector time per order / plain ORM create+confirm>
+    queries_per_order_1k=<SQL queries per imported order, 1,000 products>
+    queries_per_order_20k=<same with 20,000 products>
+    duplicate_orders=<sale orders beyond one per eMAG order after the fault run>
+    missing_orders=<orders of the fault run without a sale order>
+    unacknowledged_orders=<orders of the fault run left unacknowledged>
+
+Run::
+
+    tools/odoo.sh -d emag_bench_orders -i emag_connector --stop-after-init   # once
+    tools/odoo.sh shell -d emag_bench_orders --no-http --log-level=warn \\
+        < tests/bench/bench_orders.py
+
+Diagnostics go to stderr.
+"""
+
+import sys
+import time
+from decimal import Decimal
+
+from odoo.fields import Command
+
+from odoo.addons.emag_connector.lib.emag_simulator import EmagSimulator
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import Job
+
+USER, PASSWORD = "bench-orders@example.ro", "bench-secret"
+ORDERS = 1000
+BASELINE_ORDERS = 300
+QUERY_SAMPLE = 60
+FAULT_ORDERS = 100
+OFFERS = 40
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def offer(offer_id):
+    return {
+        "id": offer_id,
+        "category_id": 2735,
+        "name": f"Produs bench {offer_id}",
+        "part_number": f"BENCH-{offer_id}",
+        "brand": "Exemplu",
+        "description": "<p>bench</p>",
+        "status": 1,
+        # eMAG's net prices come from whole-cent gross ones (e.g. 100.00 / 1.21).
+        "sale_price": str(
+            ((Decimal(40 + offer_id) + Decimal("0.99")) / Decimal("1.21")).quantize(
+                Decimal("0.0001")
+            )
+        ),
+        "min_sale_price": "1",
+        "max_sale_price": "10000",
+        "vat_id": 1,
+        "stock": [{"warehouse_id": 1, "value": 60000}],
+        "handling_time": [{"warehouse_id": 1, "value": 1}],
+        "images": [{"display_type": 1, "url": f"https://cdn.example.com/{offer_id}.jpg"}],
+        "characteristics": [{"id": 6876, "value": "1 l"}],
+        "ean": [f"594{offer_id:010d}"],
+        "warranty": 24,
+    }
+
+
+def create_products(env, count, prefix, first=1):
+    """``count`` products with internal references ``<prefix>-<first>``, ``-<first+1>``..."""
+    Product = env["product.product"].with_context(tracking_disable=True)
+    numbers = range(first, first + count)
+    for start in range(0, count, 1000):
+        Product.create(
+            [
+                {"name": f"{prefix} {n}", "default_code": f"{prefix}-{n}", "type": "consu"}
+                for n in numbers[start : start + 1000]
+            ]
+        )
+
+
+def analyze(env):
+    """What autovacuum does between a server's committed jobs: keep the planner's
+    statistics in line with tables that grow by thousands of rows here."""
+    env.cr.execute(
+        "ANALYZE sale_order, sale_order_line, stock_picking, stock_move, stock_move_line, "
+        "res_partner, emag_order, queue_job, stock_quant, product_product"
+    )
+
+
+def run_queued(env, methods, retries=20):
+    """Perform the queued jobs of these methods, oldest first, like the runner."""
+    for _round in range(retries):
+        records = env["queue.job"].search(
+            [("state", "=", "pending"), ("method_name", "in", methods)], order="id"
+        )
+        if not records:
+            return
+        for record in records:
+            job = Job.load(env, record.uuid)
+            try:
+                with env.cr.savepoint():
+                    job.perform()
+                record.state = "done"
+            except RetryableJobError:
+                pass
+    raise RuntimeError(f"jobs of {methods} still pending")
+
+
+def sample_orders(sim, count):
+    """Orders of one fixed shape, so that query counts compare like with like."""
+    return {
+        str(
+            sim.create_order(
+                USER,
+                status=1,
+                locker=False,
+                b2b=False,
+                voucher=True,
+                shipping_tax="15.99",
+                lines=[{"product_id": 1, "quantity": 2}, {"product_id": 2, "quantity": 1}],
+            )["id"]
+        )
+        for _n in range(count)
+    }
+
+
+def queries_per_import(env, account, wanted):
+    """Poll, then perform the queued imports; SQL queries of the ``wanted`` orders."""
+    poll(account)
+    counts = []
+    for record in env["queue.job"].search(
+        [("method_name", "=", "_emag_import_order"), ("state", "=", "pending")], order="id"
+    ):
+        before = env.cr.sql_log_count
+        Job.load(env, record.uuid).perform()
+        record.state = "done"
+        if record.args[0] in wanted:
+            counts.append(env.cr.sql_log_count - before)
+    return sum(counts) / len(counts)
+
+
+def poll(account):
+    for _attempt in range(10):
+        try:
+            with account.env.cr.savepoint():
+                return account._emag_poll_orders()
+        except RetryableJobError:
+            continue
+    raise RuntimeError("poll kept failing")
+
+
+def main(env):
+    env = env(context=dict(env.context, tracking_disable=True))
+    sim = EmagSimulator(seed=42, rate_limits=False)
+    sim.start()
+    try:
+        sim.add_account(USER, PASSWORD, platform="emag_ro", vendor_name="BENCH SRL")
+        for offer_id in range(1, OFFERS + 1):
+            sim.add_offer(USER, offer(offer_id))
+        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+        account = env["emag.account"].create(
+            {
+                "name": "Bench orders",
+                "api_url": sim.base_url,
+                "api_username": USER,
+                "api_password": PASSWORD,
+                "warehouse_id": warehouse.id,
+            }
+        )
+        create_products(env, OFFERS, "BENCH")
+        create_products(env, 1000 - OFFERS, "FILL1K")
+        for _n in range(ORDERS):
+            sim.create_order(USER, status=1, locker=False)
+        log(f"{ORDERS} orders on the simulator")
+
+        # --- import: poll (reads pages) + one import job per order
+        started = time.perf_counter()
+        poll(account)
+        queued = env["queue.job"].search([("method_name", "=", "_emag_import_order")], order="id")
+        per_order = []
+        paused = 0.0
+        for index, record in enumerate(queued):
+            if index % 100 == 0:
+                tick = time.perf_counter()
+                analyze(env)
+                paused += time.perf_counter() - tick
+            job = Job.load(env, record.uuid)
+            tick = time.perf_counter()
+            job.perform()
+            per_order.append(time.perf_counter() - tick)
+            record.state = "done"
+            if index and index % 250 == 0:
+                log(f"  imported {index}")
+        import_seconds = time.perf_counter() - started - paused
+        imported = env["emag.order"].search_count([("account_id", "=", account.id)])
+        log(f"imported {imported} orders in {import_seconds:.1f}s")
+        for state, message, count in env["emag.order"]._read_group(
+            [("account_id", "=", account.id)], ["state", "message"], ["__count"]
+        ):
+            log(f"  {count} {state} {message or ''}")
+
+        started = time.perf_counter()
+        run_queued(env, ["_emag_acknowledge_orders"])
+        ack_seconds = time.perf_counter() - started
+        acked = env["emag.order"].search_count(
+            [("account_id", "=", account.id), ("acknowledged_at", "!=", False)]
+        )
+
+        # --- baseline: the same orders created and confirmed with the plain ORM
+        bindings = env["emag.order"].search(
+            [("account_id", "=", account.id), ("sale_order_id", "!=", False)], order="id"
+        )
+        sample = bindings[:BASELINE_ORDERS]
+        baseline = []
+        analyze(env)
+        for number, binding in enumerate(sample):
+            if number and number % 100 == 0:
+                analyze(env)
+            source = binding.sale_order_id
+            lines = [
+                Command.create(
+                    {
+                        "product_id": line.product_id.id,
+                        "product_uom_qty": line.product_uom_qty,
+                        "price_unit": line.price_unit,
+                        "tax_ids": [Command.set(line.tax_ids.ids)],
+                    }
+                )
+                for line in source.order_line
+            ]
+            tick = time.perf_counter()
+            order = env["sale.order"].create(
+                {
+                    "partner_id": source.partner_id.id,
+                    "partner_invoice_id": source.partner_invoice_id.id,
+                    "partner_shipping_id": source.partner_shipping_id.id,
+                    "pricelist_id": source.pricelist_id.id,
+                    "team_id": source.team_id.id,
+                    "order_line": lines,
+                }
+            )
+            order.action_confirm()
+            baseline.append(time.perf_counter() - tick)
+        ratio = (sum(per_order[:BASELINE_ORDERS]) / len(sample)) / (sum(baseline) / len(sample))
+
+        # --- SQL queries per imported order, 1,000 then 20,000 products
+        analyze(env)
+        queries_1k = queries_per_import(env, account, sample_orders(sim, QUERY_SAMPLE))
+        create_products(env, 19000, "FILL20K")
+        analyze(env)
+        queries_20k = queries_per_import(env, account, sample_orders(sim, QUERY_SAMPLE))
+
+        # --- fault run: 5xx, dropped connections, lost answers, 429 bursts, a dead worker
+        fault_sim = EmagSimulator(seed=43, rate_limits=False)
+        fault_sim.start()
+        try:
+            fault_sim.add_account(USER, PASSWORD, platform="emag_ro")
+            for offer_id in range(1, OFFERS + 1):
+                fault_sim.add_offer(USER, offer(offer_id))
+            faulty = env["emag.account"].create(
+                {
+                    "name": "Bench faults",
+                    "api_url": fault_sim.base_url,
+                    "api_username": USER,
+                    "api_password": PASSWORD,
+                    "warehouse_id": warehouse.id,
+                }
+            )
+            orders = [
+                fault_sim.create_order(USER, status=1, locker=False) for _n in range(FAULT_ORDERS)
+            ]
+            fault_sim.add_fault("error", route="order/*", probability=0.2, status=503)
+            fault_sim.add_fault("drop", route="order/*", probability=0.1)
+            fault_sim.add_fault("commit_then_timeout", route="order/acknowledge", probability=0.1)
+            fault_sim.add_fault("rate_limit", route="order/*", times=3)
+            poll(faulty)
+            run_queued(env, ["_emag_import_order"])
+            # The worker dies before acknowledging: its job is lost.
+            env["queue.job"].search([("method_name", "=", "_emag_acknowledge_orders")]).unlink()
+            poll(faulty)  # the overlap reads the same orders again
+            run_queued(env, ["_emag_import_order"])
+            env["emag.account"]._cron_order_alarms()
+            run_queued(env, ["_emag_acknowledge_orders"])
+            refs = [str(order["id"]) for order in orders]
+            for state, message, count in env["emag.order"]._read_group(
+                [("account_id", "=", faulty.id)], ["state", "message"], ["__count"]
+            ):
+                log(f"  fault run: {count} {state} {message or ''}")
+            counts = env["sale.order"]._read_group(
+                [("emag_account_id", "=", faulty.id), ("client_order_ref", "in", refs)],
+                ["client_order_ref"],
+                ["__count"],
+            )
+            duplicates = sum(count - 1 for _ref, count in counts)
+            missing = len(refs) - len(counts)
+            unacked = sum(
+                1 for order in orders if fault_sim.get_order(USER, order["id"])["status"] == 1
+            )
+        finally:
+            fault_sim.stop()
+
+        print(f"orders_per_s={imported / import_seconds:.1f}")
+        print(f"ack_per_s={acked / ack_seconds:.1f}")
+        print(f"import_overhead_ratio={ratio:.2f}")
+        print(f"queries_per_order_1k={queries_1k:.1f}")
+        print(f"queries_per_order_20k={queries_20k:.1f}")
+        print(f"duplicate_orders={duplicates}")
+        print(f"missing_orders={missing}")
+        print(f"unacknowledged_orders={unacked}")
+        sys.stdout.flush()
+    finally:
+        sim.stop()
+        env.cr.rollback()
+
+
+main(env)  # noqa: F821 - `env` is given by odoo shell
