@@ -11,6 +11,12 @@
     "license": "LGPL-3",
     "installable": True,
     "depends": ["emag_connector", "l10n_ro_edi"],
-    "external_dependencies": {"python": ["requests", "lxml"]},
-    "data": [],
+    "external_dependencies": {"python": ["requests", "lxml", "python-stdnum"]},
+    "data": [
+        "data/queue_job_data.xml",
+        "data/ir_cron.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/emag_account_views.xml",
+    ],
 }

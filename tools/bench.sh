@@ -26,3 +26,8 @@ odoo_bench() {  # name script modules
 if wants stock; then
     odoo_bench stock tests/bench/bench_stock.py emag_connector
 fi
+
+if wants efactura; then
+    # Creates and drops its own database; needs ../shared/validation.
+    "$PY" "$REPO/tests/bench/bench_efactura.py"
+fi

@@ -1,0 +1,128 @@
+# Copyright 2026 eMAG Connector Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import models
+
+from odoo.addons.l10n_ro_edi.models.account_edi_xml_ubl_ciusro import DEFAULT_VAT
+
+from ..services.ro_address import (
+    MAX_ADDITIONAL_STREET,
+    MAX_CITY,
+    MAX_CONTACT,
+    MAX_ITEM_DESCRIPTION,
+    MAX_ITEM_NAME,
+    MAX_PARTY_NAME,
+    MAX_POSTAL_ZONE,
+    MAX_STREET,
+    bucharest_sector,
+    shorten,
+)
+
+MAX_NOTE = 300
+
+
+def _shorten_text(node, key, limit):
+    """Shorten ``node[key]['_text']`` in place when the node is there."""
+    child = node.get(key) if node else None
+    if child and isinstance(child.get("_text"), str):
+        child["_text"] = shorten(child["_text"], limit)
+
+
+class AccountEdiXmlUblRo(models.AbstractModel):
+    """Odoo's CIUS-RO builder, corrected where marketplace data breaks the rules.
+
+    Fixed here rather than after the fact so every path that produces the
+    XML (the bridge, core's Send & Print, the PDF embedding) emits the same
+    valid document:
+
+    * Bucharest: the sector is read from the city, the street or the postal
+      code (BR-RO-100/101), not only from a city typed exactly ``SECTORn``;
+    * lengths capped as CIUS-RO demands; an item name over 100 characters is
+      shortened and the full name goes to the item description (BR-RO-L100);
+    * an individual buyer is identified by the CNP they gave, or 13 zeros, as
+      legal registration id only: never as a VAT id (BR-CO-09);
+    * a credit note references the invoice it corrects (BG-3).
+    """
+
+    _inherit = "account.edi.xml.ubl_ro"
+
+    # -- addresses ---------------------------------------------------------
+
+    def _get_address_node(self, vals):
+        address_node = super()._get_address_node(vals)
+        partner = vals["partner"]
+        state = partner.state if partner._name == "res.bank" else partner.state_id
+        if state.code == "B" and state.country_id.code == "RO":
+            sector = bucharest_sector(
+                partner.city, partner.street, partner.street2, zip_code=partner.zip
+            )
+            if sector:
+                address_node["cbc:CityName"] = {"_text": sector}
+        for key, limit in (
+            ("cbc:StreetName", MAX_STREET),
+            ("cbc:AdditionalStreetName", MAX_ADDITIONAL_STREET),
+            ("cbc:CityName", MAX_CITY),
+            ("cbc:PostalZone", MAX_POSTAL_ZONE),
+        ):
+            _shorten_text(address_node, key, limit)
+        return address_node
+
+    # -- parties -----------------------------------------------------------
+
+    def _get_party_node(self, vals):
+        party_node = super()._get_party_node(vals)
+        commercial_partner = vals["partner"].commercial_partner_id
+        if vals["role"] == "customer" and not commercial_partner.is_company:
+            # A consumer has no VAT registration: CNP (or 13 zeros) as BT-47 only.
+            party_node["cac:PartyTaxScheme"] = None
+            party_node["cac:PartyLegalEntity"]["cbc:CompanyID"] = {
+                "_text": commercial_partner._l10n_ro_efb_buyer_identifier() or DEFAULT_VAT
+            }
+        _shorten_text(party_node.get("cac:PartyName"), "cbc:Name", MAX_PARTY_NAME)
+        _shorten_text(
+            party_node.get("cac:PartyLegalEntity"), "cbc:RegistrationName", MAX_PARTY_NAME
+        )
+        for key in ("cbc:Name", "cbc:Telephone", "cbc:ElectronicMail"):
+            _shorten_text(party_node.get("cac:Contact"), key, MAX_CONTACT)
+        return party_node
+
+    # -- header ------------------------------------------------------------
+
+    def _add_invoice_header_nodes(self, document_node, vals):
+        super()._add_invoice_header_nodes(document_node, vals)
+        _shorten_text(document_node, "cbc:Note", MAX_NOTE)
+        invoice = vals["invoice"]
+        origin = invoice.reversed_entry_id
+        if invoice.move_type == "out_refund" and origin:
+            document_node["cac:BillingReference"] = {
+                "cac:InvoiceDocumentReference": {
+                    "cbc:ID": {"_text": origin.name},
+                    "cbc:IssueDate": {"_text": origin.invoice_date},
+                }
+            }
+
+    # -- lines -------------------------------------------------------------
+
+    def _ubl_get_line_item_node(self, vals, item_values):
+        item_node = super()._ubl_get_line_item_node(vals, item_values)
+        name = (item_node.get("cbc:Name") or {}).get("_text") or ""
+        if len(name) > MAX_ITEM_NAME:
+            item_node["cbc:Name"] = {"_text": shorten(name, MAX_ITEM_NAME)}
+            description = (item_node.get("cbc:Description") or {}).get("_text") or ""
+            if name not in description:
+                description = name
+            item_node["cbc:Description"] = {"_text": description}
+        _shorten_text(item_node, "cbc:Description", MAX_ITEM_DESCRIPTION)
+        return item_node
+
+    # -- constraints -------------------------------------------------------
+
+    def _export_invoice_constraints(self, invoice, vals):
+        constraints = super()._export_invoice_constraints(invoice, vals)
+        for role in ("supplier", "customer"):
+            partner = vals[role]
+            if bucharest_sector(
+                partner.city, partner.street, partner.street2, zip_code=partner.zip
+            ):
+                # Core only accepts a city typed "SECTORn"; the address node derives it.
+                constraints.pop(f"ciusro_{role}_invalid_city_name", None)
+        return constraints

@@ -1,0 +1,37 @@
+# Copyright 2026 eMAG Connector Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from stdnum.ro import cnp as stdnum_cnp
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    l10n_ro_efb_cnp = fields.Char(
+        string="CNP",
+        help="Personal numeric code an individual buyer asked to have on the invoice. "
+        "Leave empty otherwise: e-Factura then identifies the buyer with 13 zeros, "
+        "as the law allows.",
+    )
+
+    @api.constrains("l10n_ro_efb_cnp")
+    def _check_l10n_ro_efb_cnp(self):
+        for partner in self.filtered("l10n_ro_efb_cnp"):
+            if not stdnum_cnp.is_valid(partner.l10n_ro_efb_cnp):
+                raise ValidationError(_("%(cnp)s is not a valid CNP.", cnp=partner.l10n_ro_efb_cnp))
+
+    def _l10n_ro_efb_buyer_identifier(self):
+        """The CNP to write for an individual buyer, ``False`` when none was given.
+
+        A 13-digit number typed in the VAT field of a person is a CNP too (a
+        common data-entry habit); it is used as such, never as a VAT id.
+        """
+        self.ensure_one()
+        if self.l10n_ro_efb_cnp:
+            return stdnum_cnp.compact(self.l10n_ro_efb_cnp)
+        vat = (self.vat or "").strip()
+        if len(vat) == 13 and vat.isdigit() and vat != "0" * 13:
+            return vat
+        return False

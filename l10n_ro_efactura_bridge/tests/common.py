@@ -1,0 +1,195 @@
+# Copyright 2026 eMAG Connector Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""A Romanian company talking to the in-process ANAF simulator, and invoice helpers."""
+
+from lxml import etree
+
+from odoo import Command
+from odoo.tools import mute_logger
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.emag_connector.tests.common import LoopbackHttpMixin
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from ..lib.anaf_simulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, AnafSimulator, judge
+from ..services.ciusro_precheck import validate_documents, validation_dir
+
+NS = {
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+}
+LONG_NAME = (
+    "Telefon mobil Exemplu X200, Dual SIM, 256GB, 12GB RAM, 5G, Midnight Black, "
+    "incarcator inclus, husa de protectie si folie de sticla"
+)
+
+
+class EfacturaBridgeCase(LoopbackHttpMixin, AccountTestInvoicingCommon):
+    """Base of the bridge's Odoo tests.
+
+    Every document uploaded during a test is checked again with the shared
+    ``validate_ciusro.py`` at the end of the test (when the folder exists).
+    """
+
+    @classmethod
+    @AccountTestInvoicingCommon.setup_country("ro")
+    def setUpClass(cls):
+        super().setUpClass()
+        # The bridge's pre-check already runs the official rules (out of process);
+        # the simulator keeps its built-in checks, as Saxon cannot start inside an
+        # Odoo process held by limit_memory_hard. Its warning about that is expected.
+        with mute_logger(judge.__name__):
+            cls.simulator = AnafSimulator(processing_polls=0, use_official_rules=False)
+        cls.simulator.start()
+        cls.addClassCleanup(cls.simulator.stop)
+        cls.company = cls.company_data["company"]
+        cls.company.write(
+            {
+                "name": "Vanzator Exemplu SRL",
+                "vat": "RO18547290",
+                "company_registry": "J12/1234/2020",
+                "street": "Str. Exemplu nr. 1",
+                "city": "Cluj-Napoca",
+                "zip": "400001",
+                "state_id": cls.env.ref("base.RO_CJ").id,
+                "country_id": cls.env.ref("base.ro").id,
+                "l10n_ro_edi_client_id": DEFAULT_CLIENT_ID,
+                "l10n_ro_edi_client_secret": DEFAULT_CLIENT_SECRET,
+                "l10n_ro_efb_environment": "sandbox",
+                "l10n_ro_efb_sandbox_url": cls.simulator.base_url,
+            }
+        )
+        chart = cls.env["account.chart.template"]
+        cls.tax_21 = chart.ref("tvac_21")
+        cls.tax_11 = chart.ref("tvac_11")
+        ro = cls.env.ref("base.ro")
+        cls.person_bucharest = cls.env["res.partner"].create(
+            {
+                "name": "Ion Popescu",
+                "is_company": False,
+                "street": "Str. Clientului nr. 5, ap. 3, Sector 3",
+                "city": "București",
+                "zip": "030167",
+                "state_id": cls.env.ref("base.RO_B").id,
+                "country_id": ro.id,
+            }
+        )
+        cls.person_with_cnp = cls.env["res.partner"].create(
+            {
+                "name": "Maria Ionescu",
+                "is_company": False,
+                "street": "Str. Florilor 12",
+                "city": "Iasi",
+                "state_id": cls.env.ref("base.RO_IS").id,
+                "country_id": ro.id,
+                "l10n_ro_efb_cnp": "2901011401211",
+            }
+        )
+        cls.vat_payer = cls.env["res.partner"].create(
+            {
+                "name": "Cumparator Exemplu SRL",
+                "is_company": True,
+                "vat": "RO43567824",
+                "street": "Bd. 21 Decembrie 1989 nr. 10",
+                "city": "Cluj-Napoca",
+                "state_id": cls.env.ref("base.RO_CJ").id,
+                "country_id": ro.id,
+            }
+        )
+        cls.non_payer = cls.env["res.partner"].create(
+            {
+                "name": "Mic Atelier SRL",
+                "is_company": True,
+                "vat": "14399840",
+                "street": "Str. Lunga 3",
+                "city": "Brasov",
+                "state_id": cls.env.ref("base.RO_BV").id,
+                "country_id": ro.id,
+            }
+        )
+        cls.phone = cls.env["product.product"].create(
+            {"name": LONG_NAME, "default_code": "X200", "lst_price": 1000.0}
+        )
+        cls.book = cls.env["product.product"].create({"name": "Carte tiparita", "lst_price": 80.0})
+
+    def setUp(self):
+        super().setUp()
+        self.simulator.reset()
+        # Fresh tokens: a test may expire or rotate them at the (long-lived) simulator.
+        tokens = self.simulator.issue_tokens()
+        self.company.write(
+            {
+                "l10n_ro_edi_access_token": tokens["access_token"],
+                "l10n_ro_edi_refresh_token": tokens["refresh_token"],
+            }
+        )
+        self.addCleanup(self._assert_uploads_pass_official_rules)
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _assert_uploads_pass_official_rules(self):
+        folder = validation_dir(self.env)
+        uploads = self.simulator.uploads()
+        if not folder or not uploads:
+            return
+        documents = [self.simulator.upload(u["index"])["xml"].encode() for u in uploads]
+        for upload, problems in zip(uploads, validate_documents(folder, documents), strict=True):
+            self.assertEqual(problems, [], f"upload {upload['index']} breaks CIUS-RO")
+
+    def _invoice(self, partner, lines=None, move_type="out_invoice", currency=None, post=True):
+        lines = lines or [(self.phone, 1, 1000.0, self.tax_21)]
+        line_commands = []
+        for product, quantity, price, tax, *extra in lines:
+            values = {
+                "product_id": product.id,
+                "quantity": quantity,
+                "price_unit": price,
+                "tax_ids": [Command.set(tax.ids)],
+            }
+            values.update(*extra)
+            line_commands.append(Command.create(values))
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": "2026-03-02",
+                "currency_id": (currency or self.company.currency_id).id,
+                "invoice_line_ids": line_commands,
+            }
+        )
+        if post:
+            move.action_post()
+        return move
+
+    def _send(self, moves, rounds=8):
+        """Click Send and run the queued jobs until the pipeline rests."""
+        with trap_jobs() as trap:
+            moves.action_l10n_ro_efb_send()
+            self.assertTrue(trap.enqueued_jobs, "sending must go through a queue job")
+            self._drain(trap, rounds)
+
+    def _drain(self, trap, rounds=8):
+        for _round in range(rounds):
+            if not trap.enqueued_jobs:
+                return
+            trap.perform_enqueued_jobs()
+            self.simulator.wait_idle()
+
+    def _uploaded_xml(self, move):
+        uploads = [
+            self.simulator.upload(upload["index"])
+            for upload in self.simulator.uploads()
+            if upload["invoice_number"] == move.name
+        ]
+        self.assertTrue(uploads, f"{move.name} never reached ANAF")
+        return etree.fromstring(uploads[-1]["xml"].encode())
+
+    def _text(self, root, path):
+        return root.findtext(path, namespaces=NS)
+
+    def _assert_accepted(self, move):
+        self.assertEqual(move.l10n_ro_efb_state, "accepted", move.l10n_ro_efb_message)
+        self.assertEqual(move.l10n_ro_edi_state, "invoice_validated")
+        self.assertTrue(move.l10n_ro_edi_index)
+        self.assertTrue(move.l10n_ro_efb_zip_id.raw.startswith(b"PK"))
+        self.assertTrue(move.l10n_ro_edi_document_ids.key_download)
