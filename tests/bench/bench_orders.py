@@ -34,9 +34,9 @@ from odoo.addons.queue_job.job import Job
 
 USER, PASSWORD = "bench-orders@example.ro", "bench-secret"
 ORDERS = 1000
-BASELINE_ORDERS = 300
+BASELINE_ORDERS = 150
 QUERY_SAMPLE = 60
-FAULT_ORDERS = 100
+FAULT_ORDERS = 60
 OFFERS = 40
 
 
