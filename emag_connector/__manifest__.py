@@ -28,5 +28,11 @@
         "security/emag_order_security.xml",
         "data/emag_order_data.xml",
         "views/emag_order_views.xml",
+        "security/emag_fulfilment_security.xml",
+        "data/emag_fulfilment_data.xml",
+        "views/emag_fulfilment_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["emag_connector/static/tests/tours/*.js"],
+    },
 }

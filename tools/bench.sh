@@ -31,3 +31,11 @@ if wants efactura; then
     # Creates and drops its own database; needs ../shared/validation.
     "$PY" "$REPO/tests/bench/bench_efactura.py"
 fi
+
+if wants orders; then
+    odoo_bench orders tests/bench/bench_orders.py emag_connector
+fi
+
+if wants pipeline; then
+    odoo_bench pipeline tests/bench/bench_pipeline.py emag_connector
+fi

@@ -13,3 +13,7 @@ from . import emag_account_orders
 from . import sale_order
 from . import stock_picking
 from . import res_partner
+from . import emag_shipping_setup
+from . import emag_account_fulfilment
+from . import emag_fulfilment
+from . import fulfilment_links

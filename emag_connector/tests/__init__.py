@@ -8,3 +8,5 @@ from . import test_order_concurrency
 from . import test_order_callback
 from . import test_order_corpus
 from . import test_order_faults
+from . import test_fulfilment
+from . import test_fulfilment_tour

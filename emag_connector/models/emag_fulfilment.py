@@ -1,0 +1,247 @@
+# Copyright 2026 eMAG Connector Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..services import fulfilment_pipeline as pipeline
+from .emag_account_fulfilment import PIPELINE_CHANNEL
+
+# A running pipeline without a live job for this long is looked at by the watchdog.
+STALL_DELAY = timedelta(minutes=20)
+
+
+class EmagFulfilment(models.Model):
+    """What happens to one validated eMAG delivery, step by step.
+
+    Validating the picking creates it and queues its first step; each step
+    is one job (one transaction), so a worker stopped between two steps
+    resumes at the next one and never repeats a done step. See
+    :mod:`..services.fulfilment_pipeline` for the steps themselves.
+    """
+
+    _name = "emag.fulfilment"
+    _description = "eMAG Fulfilment"
+    _order = "id desc"
+    _rec_name = "picking_id"
+
+    picking_id = fields.Many2one(
+        "stock.picking", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    sale_order_id = fields.Many2one(
+        related="picking_id.sale_id", store=True, index=True, string="Sale Order"
+    )
+    emag_order_id = fields.Many2one(
+        "emag.order", string="eMAG Order", required=True, readonly=True, index=True
+    )
+    account_id = fields.Many2one(related="emag_order_id.account_id", store=True, index=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="account_id.currency_id")
+    order_type = fields.Selection(related="emag_order_id.order_type")
+    state = fields.Selection(
+        [
+            ("running", "In progress"),
+            ("waiting", "Waiting"),
+            ("failed", "Needs attention"),
+            ("stopped", "Stopped"),
+            ("done", "Done"),
+        ],
+        default="running",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    message = fields.Text(readonly=True, help="Why the pipeline waits, failed or stopped.")
+    step_ids = fields.One2many("emag.fulfilment.step", "fulfilment_id", readonly=True)
+    summary = fields.Char(compute="_compute_summary")
+    awb_emag_id = fields.Char(string="eMAG AWB Id", readonly=True, copy=False)
+    awb_number = fields.Char(string="AWB Number", readonly=True, copy=False)
+    awb_reservation_id = fields.Char(readonly=True, copy=False)
+    awb_courier = fields.Char(string="Courier", readonly=True)
+    awb_cod = fields.Monetary(string="Cash on Delivery", readonly=True)
+    awb_parcels = fields.Integer(string="Parcels", readonly=True)
+    label_attachment_id = fields.Many2one("ir.attachment", string="Label", readonly=True)
+    invoice_id = fields.Many2one("account.move", readonly=True, index="btree_not_null")
+    invoice_attached_at = fields.Datetime(string="Invoice Sent to eMAG", readonly=True)
+    finalized_at = fields.Datetime(string="Finalized on eMAG", readonly=True)
+    efactura_status = fields.Char(string="e-Factura", compute="_compute_efactura")
+    efactura_index = fields.Char(string="ANAF Index", compute="_compute_efactura")
+
+    _picking_unique = models.Constraint(
+        "UNIQUE(picking_id)", "This delivery already has its eMAG fulfilment."
+    )
+
+    @api.depends("step_ids.state", "state")
+    def _compute_summary(self):
+        labels = dict(self.env["emag.fulfilment.step"]._fields["code"].selection)
+        for fulfilment in self:
+            step = fulfilment._current_step()
+            if fulfilment.state == "done" or not step:
+                fulfilment.summary = self.env._("Done")
+                continue
+            state = dict(step._fields["state"].selection)[step.state]
+            fulfilment.summary = f"{labels[step.code]}: {state}"
+
+    def _compute_efactura(self):
+        for fulfilment in self:
+            invoice = fulfilment.invoice_id.sudo()
+            status = (invoice._emag_efactura_status() if invoice else None) or {}
+            fulfilment.efactura_status = status.get("state") or False
+            fulfilment.efactura_index = status.get("index") or False
+
+    # ------------------------------------------------------------------ steps
+
+    @api.model
+    def _emag_start(self, picking):
+        """Create the pipeline of a validated eMAG delivery and queue its first step."""
+        binding = picking.sale_id.emag_order_id
+        steps = pipeline.steps_for(binding.order_type)
+        fulfilment = self.sudo().create(
+            {
+                "picking_id": picking.id,
+                "emag_order_id": binding.id,
+                "step_ids": [
+                    fields.Command.create(
+                        {
+                            "code": code,
+                            "sequence": index,
+                            "state": "pending" if code in steps else "skipped",
+                        }
+                    )
+                    for index, code in enumerate(pipeline.STEP_CODES)
+                ],
+            }
+        )
+        fulfilment._emag_enqueue()
+        return fulfilment
+
+    def _current_step(self):
+        """The first step not finished yet (empty when all are)."""
+        self.ensure_one()
+        return self.step_ids.sorted("sequence").filtered(
+            lambda step: step.state not in ("done", "skipped")
+        )[:1]
+
+    def _emag_enqueue(self, eta=None):
+        """Queue the next step; at most one queued step per pipeline."""
+        for fulfilment in self:
+            fulfilment.with_company(fulfilment.company_id).with_delay(
+                channel=PIPELINE_CHANNEL,
+                eta=eta,
+                identity_key=f"emag-fulfilment:{fulfilment.id}",
+                description=self.env._(
+                    "eMAG fulfilment of %(picking)s", picking=fulfilment.picking_id.name
+                ),
+            )._emag_run_step()
+
+    def _emag_run_step(self):
+        """Job: run the next step, then queue the one after it when there is one."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtext(%s))", [f"emag.fulfilment:{self.id}"]
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise RetryableJobError("another step of this fulfilment is running", seconds=5)
+        self.invalidate_recordset()
+        following = pipeline.FulfilmentPipeline(self.sudo()).run_next()
+        if following == pipeline.CONTINUE:
+            self._emag_enqueue()
+        elif following == pipeline.RECHECK:
+            self._emag_enqueue(eta=fields.Datetime.now() + pipeline.RECHECK_DELAY)
+        return following
+
+    # ---------------------------------------------------------------- actions
+
+    def action_retry(self):
+        """Run the failed or waiting step again, now."""
+        for fulfilment in self.sudo().filtered(lambda f: f.state in ("failed", "waiting")):
+            step = fulfilment._current_step()
+            step.write({"state": "pending", "message": False})
+            fulfilment.write({"state": "running", "message": False})
+            fulfilment.picking_id.activity_ids.filtered(
+                lambda a: a.summary and a.summary.startswith(pipeline.ACTIVITY_PREFIX)
+            ).action_feedback(feedback=self.env._("Retried"))
+            fulfilment._emag_enqueue()
+        return True
+
+    def action_print_label(self):
+        self.ensure_one()
+        if not self.label_attachment_id:
+            return False
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.label_attachment_id.id}?download=false",
+            "target": "new",
+        }
+
+    # ----------------------------------------------------------------- crons
+
+    @api.model
+    def _cron_watch(self):
+        """Re-check waiting pipelines and resume the ones whose job got lost
+        (a worker stopped mid-way, a job given up after its retries)."""
+        limit = fields.Datetime.now() - STALL_DELAY
+        candidates = self.search(
+            [("state", "in", ("running", "waiting")), ("write_date", "<", limit)]
+        )
+        Job = self.env["queue.job"].sudo()
+        for fulfilment in candidates:
+            key = f"emag-fulfilment:{fulfilment.id}"
+            jobs = Job.search([("identity_key", "=", key)], order="id desc", limit=1)
+            if jobs.state in ("wait_dependencies", "pending", "enqueued", "started"):
+                continue
+            if jobs.state == "failed":
+                pipeline.FulfilmentPipeline(fulfilment.sudo()).fail_current(
+                    self.env._("The step stopped with an error: %(error)s", error=jobs.exc_message)
+                )
+                continue
+            fulfilment._emag_enqueue()
+
+
+class EmagFulfilmentStep(models.Model):
+    _name = "emag.fulfilment.step"
+    _description = "eMAG Fulfilment Step"
+    _order = "fulfilment_id, sequence"
+
+    fulfilment_id = fields.Many2one(
+        "emag.fulfilment", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(required=True)
+    code = fields.Selection(pipeline.STEP_SELECTION, string="Step", required=True, readonly=True)
+    state = fields.Selection(
+        [
+            ("pending", "To do"),
+            ("done", "Done"),
+            ("waiting", "Waiting"),
+            ("failed", "Failed"),
+            ("stopped", "Stopped"),
+            ("skipped", "Not needed"),
+        ],
+        default="pending",
+        required=True,
+        readonly=True,
+    )
+    message = fields.Char(readonly=True)
+    done_at = fields.Datetime(readonly=True)
+    runs = fields.Integer(readonly=True, help="How many times the step was run.")
+
+
+class EmagAwbIntent(models.Model):
+    """An AWB asked of eMAG, written and committed before the request leaves.
+
+    If the answer is lost (timeout, 5xx, a worker stopped mid-call), its
+    presence says that eMAG may have issued an AWB: the next attempt looks
+    for it on eMAG before asking again.
+    """
+
+    _name = "emag.awb.intent"
+    _description = "eMAG AWB Request"
+    _order = "id desc"
+
+    fulfilment_id = fields.Many2one(
+        "emag.fulfilment", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="fulfilment_id.company_id", store=True)
+    request = fields.Text(readonly=True)

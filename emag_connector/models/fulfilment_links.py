@@ -1,0 +1,107 @@
+# Copyright 2026 eMAG Connector Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Where the fulfilment pipeline meets deliveries, sale orders, eMAG orders and invoices."""
+
+from odoo import fields, models
+
+from ..services import order_status
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    emag_fulfilment_id = fields.Many2one(
+        "emag.fulfilment", string="eMAG Fulfilment", readonly=True, copy=False, index=True
+    )
+    emag_fulfilment_state = fields.Selection(related="emag_fulfilment_id.state")
+    emag_fulfilment_summary = fields.Char(related="emag_fulfilment_id.summary")
+    emag_fulfilment_message = fields.Text(related="emag_fulfilment_id.message")
+    emag_fulfilment_step_ids = fields.One2many(related="emag_fulfilment_id.step_ids")
+    emag_awb_number = fields.Char(related="emag_fulfilment_id.awb_number", string="eMAG AWB")
+    emag_label_id = fields.Many2one(related="emag_fulfilment_id.label_attachment_id")
+    emag_invoice_id = fields.Many2one(related="emag_fulfilment_id.invoice_id")
+    emag_efactura_status = fields.Char(related="emag_fulfilment_id.efactura_status")
+    emag_efactura_index = fields.Char(related="emag_fulfilment_id.efactura_index")
+
+    def _action_done(self):
+        result = super()._action_done()
+        self._emag_start_fulfilment()
+        return result
+
+    def _emag_start_fulfilment(self):
+        """Queue the pipeline of each validated delivery of an eMAG order; the
+        jobs run once the validation is committed, never inside the click.
+        Warehouse users need no eMAG rights for it."""
+        for picking in self.sudo():
+            binding = picking.sale_id.emag_order_id
+            if (
+                picking.state != "done"
+                or picking.picking_type_code != "outgoing"
+                or not binding
+                or picking.emag_fulfilment_id
+            ):
+                continue
+            picking.emag_fulfilment_id = self.env["emag.fulfilment"]._emag_start(picking)
+
+    def _emag_mark_prepared(self, triggers):
+        """Warehouse users validate eMAG deliveries without eMAG rights: the
+        binding is read as superuser."""
+        return super(StockPicking, self.sudo())._emag_mark_prepared(triggers)
+
+    def action_emag_print_label(self):
+        self.ensure_one()
+        return self.emag_fulfilment_id.sudo().action_print_label()
+
+    def action_emag_fulfilment_retry(self):
+        self.check_access("write")
+        return self.emag_fulfilment_id.sudo().action_retry()
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    emag_fulfilment_ids = fields.One2many(
+        "emag.fulfilment", "sale_order_id", string="eMAG Fulfilments", readonly=True
+    )
+
+
+class EmagOrder(models.Model):
+    _inherit = "emag.order"
+
+    def _emag_push_status(self, status, reason=None):
+        """Once a delivery of the order is in the fulfilment pipeline, the
+        pipeline sets "prepared" itself, before the AWB: a push queued by the
+        picking earlier and run late would take a finalized order back to 3."""
+        if status == order_status.PREPARED and self.env["emag.fulfilment"].sudo().search_count(
+            [("emag_order_id", "=", self.id)], limit=1
+        ):
+            return True
+        return super()._emag_push_status(status, reason)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _emag_invoice_attachable(self):
+        """May the invoice be attached to its eMAG order now? Once posted, here;
+        an e-Factura module holds it back until its authority accepts it."""
+        self.ensure_one()
+        return self.state == "posted"
+
+    def _emag_efactura_submit(self):
+        """Hand the posted invoice to e-Factura; nothing to do without such a module.
+
+        :return: whether an e-Factura submission is under way or done
+        """
+        self.ensure_one()
+        return False
+
+    def _emag_efactura_status(self):
+        """What e-Factura says about the invoice, for the pipeline's display.
+
+        :return: a dict with ``state`` (a label), ``index`` (the authority's
+            upload index), ``message`` and ``refused`` (bool); empty without
+            an e-Factura module
+        """
+        self.ensure_one()
+        return {}

@@ -1,0 +1,34 @@
+# Copyright 2026 eMAG Connector Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import models
+
+
+class AccountMove(models.Model):
+    """The e-Factura side of the eMAG fulfilment pipeline's hooks."""
+
+    _inherit = "account.move"
+
+    def _emag_efactura_submit(self):
+        """Posting already queued the invoice when the account submits; this
+        catches the one posted before that (e.g. before the bridge was set up)."""
+        super()._emag_efactura_submit()
+        if (
+            not self.l10n_ro_efb_state
+            and self._l10n_ro_efb_is_sendable()
+            and self._l10n_ro_efb_auto_submit()
+        ):
+            self._l10n_ro_efb_queue()
+        return bool(self.l10n_ro_efb_state)
+
+    def _emag_efactura_status(self):
+        status = super()._emag_efactura_status()
+        if not self.l10n_ro_efb_state:
+            return status
+        labels = dict(self._fields["l10n_ro_efb_state"]._description_selection(self.env))
+        return dict(
+            status,
+            state=labels[self.l10n_ro_efb_state],
+            index=self.l10n_ro_edi_index or "",
+            message=self.l10n_ro_efb_message or "",
+            refused=self.l10n_ro_efb_state in ("rejected", "invalid"),
+        )

@@ -1,0 +1,84 @@
+# Copyright 2026 eMAG Connector Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The eMAG fulfilment pipeline with e-Factura: the invoice goes to the ANAF
+simulator, and reaches the eMAG order only once ANAF accepted it."""
+
+from odoo.tests import tagged
+
+from odoo.addons.emag_connector.tests.fulfilment_common import EmagFulfilmentCase
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .common import EfacturaBridgeCase
+
+
+@tagged("post_install", "-at_install")
+class TestEmagFulfilmentEfactura(EmagFulfilmentCase, EfacturaBridgeCase):
+    @classmethod
+    def get_default_groups(cls):
+        # The test user sets up the eMAG account and sells, besides invoicing.
+        return (
+            super().get_default_groups()
+            | cls.env.ref("emag_connector.group_emag_manager")
+            | cls.env.ref("sales_team.group_sale_manager")
+        )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account.write({"efactura_submit": True, "efactura_attach_policy": "accepted"})
+
+    def _run_pipeline_until_it_rests(self, trap):
+        """Run only the pipeline's steps, until one waits or all are done."""
+        fulfilment = self.env["emag.fulfilment"]
+        for _round in range(20):
+            steps = [job for job in trap.enqueued_jobs if job.method_name == "_emag_run_step"]
+            if not steps:
+                return
+            for job in steps:
+                trap.enqueued_jobs.remove(job)
+                job.perform()
+                fulfilment = job.recordset
+            self.env.invalidate_all()
+            if fulfilment.state != "running":
+                return
+
+    def _run_efactura(self, trap):
+        """Run the e-Factura jobs until ANAF answered."""
+        for _round in range(8):
+            jobs = [job for job in trap.enqueued_jobs if job.method_name != "_emag_run_step"]
+            if not jobs:
+                return
+            for job in jobs:
+                trap.enqueued_jobs.remove(job)
+                job.perform()
+            self.simulator.wait_idle()
+            self.env.invalidate_all()
+
+    def test_invoice_attached_once_anaf_accepts(self):
+        order, binding = self.imported_order()
+        picking = self.delivery(binding)
+        with trap_jobs() as trap:
+            fulfilment = self.validate(picking)
+            self._run_pipeline_until_it_rests(trap)
+
+            self.assertEqual(fulfilment.state, "waiting")
+            self.assertEqual(self.step_states(fulfilment)["attach"], "waiting")
+            self.assertIn("Held until ANAF accepts", fulfilment.message)
+            invoice = fulfilment.invoice_id
+            self.assertEqual(invoice.state, "posted")
+            self.assertEqual(invoice.l10n_ro_efb_state, "to_send", "queued for ANAF on posting")
+            self.assertFalse(self.calls("order/attachments/save"), "nothing attached yet")
+            self.assertTrue(fulfilment.awb_number, "the parcel leaves meanwhile")
+
+            self._run_efactura(trap)
+            self._assert_accepted(invoice)
+            # The re-check queued by the waiting step now finds the invoice accepted.
+            self._run_pipeline_until_it_rests(trap)
+
+        self.assertEqual(fulfilment.state, "done", fulfilment.message)
+        attached = [a for a in self.sim_order(order)["attachments"] if a["type"] == 1]
+        self.assertEqual(len(attached), 1)
+        self.assertEqual(attached[0]["name"], invoice.name)
+        self.assertEqual(picking.emag_efactura_index, invoice.l10n_ro_edi_index)
+        self.assertEqual(picking.emag_efactura_status, "Accepted by ANAF")
+        self.assertEqual(self.sim_order(order)["status"], 4)
