@@ -31,6 +31,9 @@
         "security/emag_fulfilment_security.xml",
         "data/emag_fulfilment_data.xml",
         "views/emag_fulfilment_views.xml",
+        "security/emag_rma_security.xml",
+        "data/emag_rma_data.xml",
+        "views/emag_rma_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["emag_connector/static/tests/tours/*.js"],

@@ -1,2 +1,3 @@
 from . import document
 from . import order_callback
+from . import rma_callback

@@ -17,3 +17,7 @@ from . import emag_shipping_setup
 from . import emag_account_fulfilment
 from . import emag_fulfilment
 from . import fulfilment_links
+from . import emag_rma
+from . import emag_account_returns
+from . import stock_picking_rma
+from . import sale_order_rma

@@ -10,3 +10,5 @@ from . import test_order_corpus
 from . import test_order_faults
 from . import test_fulfilment
 from . import test_fulfilment_tour
+from . import test_rma_flow
+from . import test_rma_status

@@ -1,2 +1,3 @@
 from . import emag_offer_publish_wizard
 from . import emag_order_cancel
+from . import emag_rma_wizards

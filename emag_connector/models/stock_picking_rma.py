@@ -1,0 +1,35 @@
+# Copyright 2026 eMAG Connector Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import fields, models
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    emag_rma_id = fields.Many2one(
+        "emag.rma", string="eMAG Return", readonly=True, index="btree_not_null", copy=True
+    )
+    emag_return_reason = fields.Char(
+        string="eMAG Return Reason",
+        related="emag_rma_id.return_reason_label",
+        store=True,
+        help="The reason the customer gave eMAG, kept for return reporting.",
+    )
+
+    def _action_done(self):
+        result = super()._action_done()
+        rmas = self.filtered(lambda p: p.emag_rma_id and p.state == "done").emag_rma_id
+        # Backorders carry the return too: it is received when none is left open.
+        rmas.filtered(
+            lambda rma: all(p.state in ("done", "cancel") for p in rma.return_picking_ids)
+        )._emag_goods_received()
+        return result
+
+    def action_view_emag_rma(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "emag.rma",
+            "res_id": self.emag_rma_id.id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,176 @@
+"""Read an eMAG return object (rma/read ``results[]``) into checked values.
+
+eMAG is lenient about types (ids as strings, ``[]`` for empty objects), so
+every value goes through the tolerant parsers of the client; what still
+makes no sense raises :class:`RmaPayloadError` with a sentence a person can
+act on. Pure Python: no Odoo import.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from ..lib.emag_api import parsing
+
+FBE_TYPE, SELLER_TYPE = 2, 3
+
+# Leaf ids of eMAG's return-reason tree seen in production (the tree itself
+# is not public); others are shown by number.
+RETURN_REASONS = {
+    37: "Defective or incomplete product",
+    44: "Ordered the wrong product",
+    61: "Does not like the colour",
+}
+RETURN_TYPES = {
+    1: "Replacement with the same product",
+    2: "Replacement with another product",
+    3: "Refund",
+    4: "Cancel the payment contract",
+    5: "Voucher",
+}
+PICKUP_METHODS = {1: "eMAG courier", 2: "Seller's courier", 3: "Sent by the customer"}
+
+
+class RmaPayloadError(ValueError):
+    """The return cannot be imported as sent; ``str()`` is the plain reason."""
+
+
+@dataclass
+class RmaLine:
+    line_id: int
+    offer_id: int  # the seller's product id (eMAG ``product_id``)
+    product_emag_id: int
+    name: str
+    quantity: int
+    reason: int
+    observations: str
+
+
+@dataclass
+class Rma:
+    emag_id: int
+    order_id: int
+    rma_type: int
+    status: int
+    date: object  # naive UTC
+    return_type: int
+    reason: int
+    observations: str
+    pickup_method: int
+    customer_name: str
+    customer_phone: str
+    pickup: dict
+    reservation_ids: list
+    lines: list
+
+    @property
+    def is_fbe(self):
+        return self.rma_type == FBE_TYPE
+
+
+def reason_label(code):
+    if not code:
+        return ""
+    return RETURN_REASONS.get(code, f"Reason {code}")
+
+
+def fingerprint(raw):
+    """A digest of the payload: a change of anything eMAG says means a new read."""
+    text = json.dumps(raw, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def payload_key(raw):
+    """The eMAG return id of a raw payload as the binding keeps it (text)."""
+    emag_id = raw.get("emag_id") if isinstance(raw, dict) else None
+    return str(emag_id).strip() if emag_id not in (None, "") else ""
+
+
+def parse_rma(raw, tz):
+    """Return an :class:`Rma` from one return object; raise :class:`RmaPayloadError`.
+
+    :param tz: platform (code) whose local time the timestamps are in
+    """
+    if not isinstance(raw, dict):
+        raise RmaPayloadError("The return sent by eMAG is not an object.")
+    emag_id = _int(raw.get("emag_id"), "return id")
+    if not emag_id or emag_id <= 0:
+        raise RmaPayloadError("The return sent by eMAG has no valid return number.")
+    order_id = _int(raw.get("order_id"), "order id")
+    if not order_id:
+        raise RmaPayloadError("The return does not name the eMAG order it belongs to.")
+    rma_type = _int(raw.get("type"), "return type") or SELLER_TYPE
+    if rma_type not in (FBE_TYPE, SELLER_TYPE):
+        raise RmaPayloadError(f"Unknown return type {raw.get('type')!r} (expected 2 or 3).")
+    status = _int(raw.get("request_status"), "status")
+    if status not in range(1, 8):
+        raise RmaPayloadError(f"Unknown return status {raw.get('request_status')!r}.")
+    lines = [_line(item, index) for index, item in enumerate(_list(raw.get("products")), 1)]
+    if not lines:
+        raise RmaPayloadError("The return has no product.")
+    try:
+        date = parsing.parse_datetime(raw.get("date"), tz)
+    except (ValueError, TypeError):
+        raise RmaPayloadError(f"The return date {raw.get('date')!r} is not a date.") from None
+    awbs = _list(raw.get("awbs"))
+    return Rma(
+        emag_id=emag_id,
+        order_id=order_id,
+        rma_type=rma_type,
+        status=status,
+        date=date.replace(tzinfo=None) if date else None,
+        return_type=_int(raw.get("return_type"), "return type") or 0,
+        reason=_int(raw.get("return_reason"), "return reason") or 0,
+        observations=_text(raw.get("observations")),
+        pickup_method=_int(raw.get("pickup_method"), "pickup method") or 0,
+        customer_name=_text(raw.get("customer_name")),
+        customer_phone=_text(raw.get("customer_phone")),
+        pickup={
+            key: _text(raw.get(f"pickup_{key}"))
+            for key in ("country", "suburb", "city", "address", "zipcode", "locality_id")
+        },
+        reservation_ids=sorted(
+            {
+                _int(awb.get("reservation_id"), "AWB reservation")
+                for awb in awbs
+                if isinstance(awb, dict) and awb.get("reservation_id") not in (None, "")
+            }
+        ),
+        lines=lines,
+    )
+
+
+def _line(item, index):
+    where = f"Returned product {index}"
+    if not isinstance(item, dict):
+        raise RmaPayloadError(f"{where} is not an object.")
+    quantity = _int(item.get("quantity"), f"{where}: quantity")
+    if quantity is None or quantity <= 0:
+        raise RmaPayloadError(f"{where}: the quantity {item.get('quantity')!r} is not positive.")
+    offer_id = _int(item.get("product_id"), f"{where}: product id")
+    if not offer_id:
+        raise RmaPayloadError(f"{where} does not name the seller's product id.")
+    return RmaLine(
+        line_id=_int(item.get("id"), f"{where}: id") or 0,
+        offer_id=offer_id,
+        product_emag_id=_int(item.get("product_emag_id"), f"{where}: eMAG product id") or 0,
+        name=_text(item.get("product_name")),
+        quantity=quantity,
+        reason=_int(item.get("return_reason"), f"{where}: reason") or 0,
+        observations=_text(item.get("observations")),
+    )
+
+
+def _int(value, what):
+    try:
+        return parsing.to_int(value)
+    except ValueError as error:
+        raise RmaPayloadError(f"The {what} {value!r} is not a number.") from error
+
+
+def _text(value):
+    return "" if value in (None, [], {}) else str(value).strip()
+
+
+def _list(value):
+    return value if isinstance(value, list) else []

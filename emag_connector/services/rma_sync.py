@@ -1,0 +1,301 @@
+"""Moving returns between eMAG and Odoo: polling, importing, status pushes,
+return AWBs.
+
+Network calls happen here, inside queue jobs, never in a user's click.
+``rma/save`` and ``awb/save`` are not idempotent; every push reads the
+return first and sends only what is still missing, so a job repeated after
+a crash or an unknown outcome converges instead of acting twice.
+"""
+
+import logging
+from datetime import timedelta
+
+from odoo import fields
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..lib.emag_api import EmagError, EmagOutcomeUnknownError, EmagTransientError, parsing
+from . import rma_status
+from .order_sync import order_types
+from .rma_import import RmaImporter
+from .rma_payload import fingerprint, payload_key
+
+_logger = logging.getLogger(__name__)
+
+# eMAG keeps returns filtered by creation date; read them in windows of this size.
+WINDOW = timedelta(days=28)
+
+
+def _transient(error, what):
+    return RetryableJobError(f"{what}: {error}", seconds=getattr(error, "retry_after", None))
+
+
+def payload_version(raw):
+    """What distinguishes two import jobs of one return: its payload's digest."""
+    return fingerprint(raw)[:16] if isinstance(raw, dict) else "read"
+
+
+def poll_returns(account, now=None):
+    """Queue the import of every return opened in the look-back period that is
+    new to Odoo or changed since the last read (seller returns, and FBE ones
+    when the account has FBE stock). Returns the number queued."""
+    now = now or fields.Datetime.now()
+    start = now - timedelta(days=account.rma_lookback_days)
+    known = dict(
+        account.env["emag.rma"]
+        .search_fetch([("account_id", "=", account.id)], ["emag_id", "payload_digest", "state"])
+        .filtered(lambda rma: rma.state != "exception")
+        .mapped(lambda rma: (rma.emag_id, rma.payload_digest))
+    )
+    client = account._get_client()
+    queued = 0
+    try:
+        while start < now:
+            stop = min(start + WINDOW, now)
+            for rma_type in order_types(account):
+                for raw in client.iter_rmas(
+                    date_start=_local(client, start),
+                    date_end=_local(client, stop + timedelta(days=1)),
+                    type=rma_type,
+                ):
+                    key = payload_key(raw)
+                    if known.get(key) != fingerprint(raw):
+                        account._emag_enqueue_rma_import(key, raw)
+                        queued += 1
+            start = stop
+    except EmagTransientError as error:
+        raise _transient(error, "Reading eMAG returns") from error
+    return queued
+
+
+def _local(client, moment):
+    """A naive UTC datetime as eMAG's ``YYYY-mm-dd HH:ii:ss`` local time."""
+    return parsing.format_datetime(moment, client.tz)
+
+
+def read_rma(account, client, emag_id):
+    """The current payload of one return, ``None`` when eMAG has none."""
+    try:
+        found = client.read_rmas(emag_id=int(emag_id))
+    except EmagTransientError as error:
+        raise _transient(error, f"Reading eMAG return {emag_id}") from error
+    return found[0] if found else None
+
+
+def import_rma(account, emag_id, raw=None):
+    """Import one return; read it from eMAG first when no payload is given."""
+    importer = RmaImporter(account)
+    if raw is None:
+        raw = read_rma(account, importer.client(), emag_id)
+        if raw is None:
+            _logger.info("eMAG return %s of %s not found", emag_id, account.display_name)
+            return account.env["emag.rma"]
+    return importer.import_rma(str(emag_id), raw)
+
+
+def import_order_rmas(account, order_id):
+    """Import every return eMAG has for one order."""
+    client = account._get_client()
+    try:
+        payloads = list(client.iter_rmas(order_id=int(order_id)))
+    except EmagTransientError as error:
+        raise _transient(error, f"Reading the returns of eMAG order {order_id}") from error
+    importer = RmaImporter(account, client)
+    return [importer.import_rma(payload_key(raw), raw) for raw in payloads]
+
+
+# --------------------------------------------------------------------- status
+
+
+def _save(rma, client, values):
+    """One ``rma/save`` of ``values``; ``True`` when it surely took effect,
+    ``False`` when the outcome is unknown (read back before anything else)."""
+    payload = {
+        "emag_id": int(rma.emag_id),
+        "order_id": int(rma.order_emag_id),
+        "type": 2 if rma.rma_type == "fbe" else 3,
+        **values,
+    }
+    try:
+        client.save_rma(payload)
+    except EmagOutcomeUnknownError:
+        return False
+    return True
+
+
+def push_status(rma, target, now=None):
+    """Move a seller return to ``target`` on eMAG, one legal step at a time.
+
+    The return is read first: its status on eMAG decides the steps. After an
+    unknown outcome it is read again; only when the step did not happen is
+    the job retried. A refusal by eMAG parks the return with its message.
+    """
+    env = rma.env
+    if not rma._emag_is_seller():
+        return False
+    account = rma.account_id
+    client = account._get_client()
+    raw = read_rma(account, client, rma.emag_id)
+    if raw is None:
+        rma._emag_park(env._("The return no longer exists on eMAG."))
+        return False
+    current = int(raw.get("request_status") or 0)
+    plan = rma_status.plan(current, target, rma._emag_facts())
+    if not plan.allowed:
+        rma.emag_status = str(current)
+        rma._emag_flag(env._("Not sent to eMAG: %(reason)s", reason=plan.reason))
+        return False
+    for step in plan.steps:
+        values = {"request_status": step}
+        if step == rma_status.REFUSED and rma.refuse_reason:
+            values["products"] = [
+                {"id": int(line.emag_line_id), "reject_reason": rma.refuse_reason}
+                for line in rma.line_ids
+                if line.emag_line_id
+            ]
+        try:
+            done = _save(rma, client, values)
+        except EmagTransientError as error:
+            raise _transient(error, f"Updating eMAG return {rma.emag_id}") from error
+        except EmagError as error:
+            rma._emag_park(env._("eMAG refused the status change: %(error)s", error=error.message))
+            return False
+        if not done:
+            again = read_rma(account, client, rma.emag_id)
+            if not again or int(again.get("request_status") or 0) != step:
+                raise RetryableJobError(f"eMAG return {rma.emag_id}: status {step} not confirmed")
+        rma.emag_status = str(step)
+    return True
+
+
+# ------------------------------------------------------------------------ AWB
+
+
+def _digits(phone):
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    return digits[-11:] if len(digits) >= 8 else ""
+
+
+def return_awb_payload(rma, pickup_date, parcels, weight):
+    """The ``awb/save`` request of a return: from the customer's pickup address
+    to the account's return address."""
+    account = rma.account_id
+    warehouse = rma.sale_order_id.warehouse_id or account.warehouse_id
+    address = warehouse.partner_id or account.company_id.partner_id
+    company = account.company_id
+    return {
+        "rma_id": int(rma.emag_id),
+        "date": fields.Date.to_string(pickup_date),
+        "sender": {
+            "name": rma.customer_name,
+            "contact": rma.customer_name,
+            "phone1": _digits(rma.customer_phone),
+            "locality_id": int(rma.pickup_locality_id or 0),
+            "street": (rma.pickup_address or "").splitlines()[0] if rma.pickup_address else "",
+        },
+        "receiver": {
+            "name": company.name,
+            "contact": address.name or company.name,
+            "phone1": _digits(address.phone or company.phone),
+            "legal_entity": 1,
+            "locality_id": account.return_locality_id,
+            "street": account.return_street or address.street or "",
+            "zipcode": address.zip or "",
+        },
+        "is_oversize": 0,
+        "envelope_number": 0,
+        "parcel_number": parcels,
+        "weight": weight,
+        "cod": 0,
+        "pickup_and_return": 0,
+    }
+
+
+def return_address_problems(rma):
+    """What is missing to issue a return AWB, in plain words (empty when nothing)."""
+    env = rma.env
+    receiver = return_awb_payload(rma, fields.Date.today(), 1, 1.0)["receiver"]
+    problems = []
+    if not receiver["locality_id"]:
+        problems.append(env._("the locality of the return address on the eMAG account"))
+    if len(receiver["street"]) < 3:
+        problems.append(env._("the street of the return address (account or warehouse)"))
+    if not receiver["phone1"]:
+        problems.append(env._("a phone number on the warehouse address or the company"))
+    return problems
+
+
+def issue_return_awb(rma, pickup_date, parcels=1, weight=1.0):
+    """Issue the return AWB of ``rma`` at most once.
+
+    A return needs one AWB: before every attempt the return is read, and an
+    AWB eMAG already lists on it (from an earlier attempt whose answer was
+    lost, or arranged on eMAG's side) is adopted instead of asking again.
+    After an unknown outcome the return is read again; only when it still
+    lists no AWB is the job retried.
+    """
+    env = rma.env
+    account = rma.account_id
+    client = account._get_client()
+    if rma.awb_state == "issued":
+        return True
+    raw = read_rma(account, client, rma.emag_id)
+    if raw is None:
+        rma._emag_park(env._("The return no longer exists on eMAG."))
+        return False
+    listed = _reservations(raw)
+    if listed:
+        return _adopt_awb(rma, client, listed[-1], pickup_date)
+    rma.awb_state = "requested"
+    payload = return_awb_payload(rma, pickup_date, parcels, weight)
+    try:
+        result = client.save_awb(payload)
+    except EmagOutcomeUnknownError as error:
+        listed = _reservations(read_rma(account, client, rma.emag_id))
+        if listed:
+            return _adopt_awb(rma, client, listed[-1], pickup_date)
+        raise RetryableJobError(f"eMAG return {rma.emag_id}: no AWB after {error}") from error
+    except EmagTransientError as error:
+        raise _transient(error, f"Issuing the return AWB of {rma.emag_id}") from error
+    except EmagError as error:
+        rma.awb_state = False
+        rma._emag_flag(env._("eMAG refused the return AWB: %(error)s", error=error.message))
+        return False
+    numbers = (result.get("awb") or [{}])[0]
+    _store_awb(rma, result.get("reservation_id"), numbers, pickup_date)
+    return True
+
+
+def _reservations(raw):
+    awbs = (raw or {}).get("awbs") or []
+    return sorted(
+        int(awb["reservation_id"])
+        for awb in awbs
+        if isinstance(awb, dict) and awb.get("reservation_id") not in (None, "")
+    )
+
+
+def _adopt_awb(rma, client, reservation_id, pickup_date):
+    try:
+        found = client.read_awb(reservation_id=int(reservation_id))
+    except EmagTransientError as error:
+        raise _transient(error, f"Reading the AWB of return {rma.emag_id}") from error
+    awb = found[0] if found else {}
+    numbers = (awb.get("awb") or [{}])[0]
+    _store_awb(rma, reservation_id, numbers, pickup_date)
+    return True
+
+
+def _store_awb(rma, reservation_id, numbers, pickup_date):
+    rma.write(
+        {
+            "awb_state": "issued",
+            "awb_reservation_id": str(reservation_id or ""),
+            "awb_emag_id": str(numbers.get("emag_id") or ""),
+            "awb_number": numbers.get("awb_number") or "",
+            "awb_pickup_date": pickup_date,
+        }
+    )
+    rma.message_post(
+        body=rma.env._("Return AWB %(awb)s issued.", awb=numbers.get("awb_number") or "")
+    )

@@ -1,0 +1,187 @@
+from odoo.tests import tagged
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from ..services import rma_status
+from .order_common import USERNAME
+from .rma_common import EmagRmaCase
+
+
+@tagged("post_install", "-at_install")
+class TestRmaFlow(EmagRmaCase):
+    def test_full_return(self):
+        """Everything comes back: the stock is back, a posted credit note
+        cancels the invoice, the eMAG order is returned (5) and the return
+        closed on eMAG with the credit note attached to the order."""
+        order, sale_order, invoice = self.shipped_order([{"product_id": 1001, "quantity": 2}])
+        product = self.products["KT-1700-INOX"]
+        stock_before = self.stock(product)
+        sim_rma = self.open_return(order, {1001: 2})
+
+        rma = self.read_returns()
+        self.assertEqual(rma.state, "imported", rma.message)
+        self.assertEqual(rma.sale_order_id, sale_order)
+        self.assertEqual(
+            rma.delivery_picking_ids,
+            sale_order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"),
+        )
+        self.assertEqual(rma.line_ids.product_id, product)
+        self.assertEqual(rma.return_reason_label, "Defective or incomplete product")
+        picking = rma.return_picking_ids
+        self.assertEqual(picking.picking_type_code, "incoming")
+        self.assertEqual(picking.move_ids.product_uom_qty, 2)
+        self.assertEqual(picking.emag_return_reason, "Defective or incomplete product")
+        self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.ACKNOWLEDGED)
+        self.assertEqual(sale_order.emag_rma_count, 1)
+
+        self.receive(rma)
+        self.assertEqual(self.stock(product), stock_before + 2)
+        credit_note = rma.credit_note_id
+        self.assertEqual(credit_note.state, "posted")
+        self.assertEqual(credit_note.move_type, "out_refund")
+        self.assertEqual(credit_note.reversed_entry_id, invoice)
+        self.assertAlmostEqual(credit_note.amount_total, invoice.amount_total, places=2)
+        emag_order = self.sim_order(order)
+        self.assertEqual(emag_order["status"], 5)
+        self.assertEqual(rma.order_update, "returned")
+        self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
+        self.assertEqual(rma.emag_status, str(rma_status.FINALIZED))
+        self.assertTrue(rma.credit_note_attached)
+        invoices = [a for a in emag_order["attachments"] if a["type"] == 1]
+        self.assertEqual(len(invoices), 1)
+        self.assertIn("/emag/document/", invoices[0]["url"])
+        self.assertEqual(sale_order.order_line.filtered("emag_line_id").qty_delivered, 0)
+
+    def test_partial_return(self):
+        """One of two lines comes back in part: a credit note for that quantity
+        only, and a partial storno the simulator accepts (quantity reduced,
+        is_storno) on the finalized order."""
+        order, sale_order, invoice = self.shipped_order(
+            [{"product_id": 1001, "quantity": 2}, {"product_id": 1002, "quantity": 1}]
+        )
+        sim_rma = self.open_return(order, {1001: 1})
+        rma = self.read_returns()
+        self.receive(rma)
+
+        credit_note = rma.credit_note_id
+        self.assertEqual(credit_note.state, "posted")
+        kettle = self.products["KT-1700-INOX"]
+        self.assertEqual(credit_note.invoice_line_ids.product_id, kettle)
+        self.assertEqual(credit_note.invoice_line_ids.quantity, 1)
+        kettle_line = invoice.invoice_line_ids.filtered(lambda line: line.product_id == kettle)
+        self.assertAlmostEqual(credit_note.amount_total, kettle_line.price_total / 2, places=2)
+        emag_order = self.sim_order(order)
+        self.assertEqual(emag_order["status"], 4)
+        self.assertTrue(emag_order["is_storno"])
+        lines = {line["product_id"]: line for line in emag_order["products"]}
+        self.assertEqual((lines[1001]["quantity"], lines[1001]["storno_qty"]), (1, 1))
+        self.assertEqual(lines[1002]["quantity"], 1)
+        self.assertEqual(rma.order_update, "storno")
+        storno_calls = [
+            r for r in self.sim.received(route="order/save") if r.body["data"][0].get("is_storno")
+        ]
+        self.assertEqual(len(storno_calls), 1)
+        self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
+
+    def test_two_returns_on_one_order(self):
+        """Two returns take the whole order back: the first is a storno, the
+        second marks the order returned, and the two credit notes add up to
+        the invoice."""
+        order, sale_order, invoice = self.shipped_order(
+            [{"product_id": 1001, "quantity": 1}, {"product_id": 1002, "quantity": 1}]
+        )
+        first = self.open_return(order, {1001: 1})
+        self.receive(self.read_returns())
+        self.assertEqual(self.sim_order(order)["status"], 4)
+
+        second = self.open_return(order, {1002: 1})
+        self.read_returns()
+        rma = self.rma(second)
+        self.assertEqual(rma.state, "imported", rma.message)
+        self.receive(rma)
+
+        rmas = self.rma(first) | rma
+        self.assertEqual(rmas.mapped("order_update"), ["storno", "returned"])
+        self.assertEqual(self.sim_order(order)["status"], 5)
+        credited = sum(rmas.credit_note_id.mapped("amount_total"))
+        self.assertAlmostEqual(credited, invoice.amount_total, places=2)
+        for sim_rma in (first, second):
+            self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
+
+    def test_quantity_above_delivered_waits_in_exception(self):
+        order, sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        self.open_return(order, {1001: 1})
+        self.receive(self.read_returns())
+        # eMAG lets the customer open a second return for the same unit.
+        again = self.open_return(order, {1001: 1})
+        self.read_returns()
+        rma = self.rma(again)
+        self.assertEqual(rma.state, "exception")
+        self.assertIn("only 0 were delivered and not already returned", rma.message)
+        self.assertFalse(rma.return_picking_ids)
+        self.assertEqual(self.sim_rma(again)["request_status"], rma_status.NEW)
+
+    def test_unknown_order_waits_in_exception_then_retries(self):
+        order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}], voucher=False)
+        self.sim.set_order_status(USERNAME, order["id"], 4)
+        sim_rma = self.open_return(self.sim_order(order), {1001: 1})
+        with trap_jobs() as trap:
+            self.account._emag_import_rma(str(sim_rma["emag_id"]))
+            queued = [job.method_name for job in trap.enqueued_jobs]
+        rma = self.rma(sim_rma)
+        self.assertEqual(rma.state, "exception")
+        self.assertIn(f"eMAG order {order['id']} of this return is not in Odoo", rma.message)
+        self.assertIn("_emag_import_order", queued)
+
+    def test_fbe_return_is_information_only(self):
+        self.account.fbe_warehouse_id = self.fbe_warehouse
+        order = self.create_order(
+            lines=[{"product_id": 1001, "quantity": 1}], order_type=2, voucher=False
+        )
+        self.sim.set_order_status(USERNAME, order["id"], 4)
+        self.open_return(self.sim_order(order), {1001: 1})
+        self.sim.clear_received()
+        rma = self.read_returns()
+        self.assertEqual(rma.rma_type, "fbe")
+        self.assertEqual(rma.state, "imported")
+        self.assertFalse(rma.return_picking_ids)
+        self.assertFalse(self.sim.received(route="rma/save"))
+
+    def test_import_is_idempotent(self):
+        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 2}])
+        sim_rma = self.open_return(order, {1001: 2})
+        self.read_returns()
+        self.read_returns()  # the acknowledgement changed the return on eMAG
+        with trap_jobs() as trap:
+            self.account._emag_poll_returns()
+            self.assertFalse(trap.enqueued_jobs, "an unchanged return is not imported again")
+            self.account._emag_import_rma(str(sim_rma["emag_id"]))
+            self.account._emag_import_rma(str(sim_rma["emag_id"]))
+        rma = self.rma(sim_rma)
+        self.assertEqual(len(rma), 1)
+        self.assertEqual(len(rma.return_picking_ids), 1)
+
+    def test_canceled_on_emag_cancels_the_return_picking(self):
+        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        sim_rma = self.open_return(order, {1001: 1})
+        rma = self.read_returns()
+        self.sim.set_return_status(USERNAME, sim_rma["emag_id"], rma_status.CANCELED)
+        self.read_returns()
+        self.assertEqual(rma.emag_status, str(rma_status.CANCELED))
+        self.assertEqual(rma.return_picking_ids.state, "cancel")
+
+    def test_returned_window_passed_is_flagged(self):
+        """Everything came back after eMAG's return window: the order is not
+        touched on eMAG, a person is asked to settle it; the return is closed."""
+        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        sim_rma = self.open_return(order, {1001: 1})
+        rma = self.read_returns()
+        rma.emag_order_id.emag_finalized_at = rma.emag_order_id.emag_finalized_at.replace(
+            year=rma.emag_order_id.emag_finalized_at.year - 1
+        )
+        self.receive(rma)
+        self.assertEqual(rma.order_update, "flagged")
+        self.assertEqual(self.sim_order(order)["status"], 4)
+        self.assertTrue(rma.activity_ids)
+        self.assertEqual(rma.credit_note_id.state, "posted")
+        self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
