@@ -39,8 +39,9 @@ if ! psql -d postgres -tAc "select 1 from pg_database where datname = '$DEMO_DB'
     "$REPO/tools/odoo.sh" -d "$DEMO_DB" -i emag_connector,l10n_ro_efactura_bridge --with-demo \
         --stop-after-init --logfile="$STATE_DIR/demo-install.log"
 fi
-echo "== seeding the demo accounts"
-EMAG_SANDBOX_URL="http://127.0.0.1:$EMAG_SANDBOX_PORT/api-3" \
+echo "== seeding the demo company, accounts and catalog"
+REPO="$REPO" EMAG_SANDBOX_URL="http://127.0.0.1:$EMAG_SANDBOX_PORT/api-3" \
+    ANAF_SANDBOX_URL="http://127.0.0.1:$ANAF_SANDBOX_PORT" \
     "$REPO/tools/odoo.sh" shell -d "$DEMO_DB" --no-http --logfile="$STATE_DIR/demo-seed.log" \
     <"$REPO/tools/demo_seed.py"
 
@@ -48,7 +49,8 @@ cat <<MSG
 
   eMAG connector demo: http://localhost:$ODOO_PORT  (database $DEMO_DB)
   login: admin    password: admin
-  Sales > eMAG > Accounts: one account per platform, on the local eMAG sandbox.
+  Company Demo Magazin SRL sells on eMAG RO, BG and HU (Sales > eMAG), all on the local
+  eMAG sandbox; its invoices go to the local ANAF sandbox (Accounting > Customers > e-Factura).
   Ctrl-C stops Odoo and the sandboxes.
 
 MSG
