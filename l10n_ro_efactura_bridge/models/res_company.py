@@ -56,6 +56,17 @@ class ResCompany(models.Model):
             return AnafEndpoints.sandbox(self.l10n_ro_efb_sandbox_url, "test")
         return TEST
 
+    def _l10n_ro_efb_row_written_here(self):
+        """Whether the current transaction has written this company's row."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT xmin::text::bigint
+                      = pg_current_xact_id_if_assigned()::text::bigint %% 4294967296
+                 FROM res_company WHERE id = %s""",
+            [self.id],
+        )
+        return bool(self.env.cr.fetchone()[0])
+
     def _l10n_ro_efb_store_tokens(self, tokens):
         """Persist a rotated token pair at once, in its own transaction.
 
@@ -71,8 +82,10 @@ class ResCompany(models.Model):
         }
         if tokens.refresh_expires_at:
             values["l10n_ro_edi_refresh_expiry_date"] = tokens.refresh_expires_at.date()
-        if modules.module.current_test:
-            # Tests run in one transaction that a second cursor cannot see.
+        if modules.module.current_test or self._l10n_ro_efb_row_written_here():
+            # Tests run in one transaction that a second cursor cannot see; and
+            # a company row this transaction already wrote is locked by it, so
+            # a second cursor would wait for us forever.
             self.sudo().write(values)
             return
         with self.env.registry.cursor() as cr:
