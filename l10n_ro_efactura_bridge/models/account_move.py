@@ -127,22 +127,31 @@ class AccountMove(models.Model):
         without RO e-Factura, non-eMAG invoices) are attachable once posted.
         """
         self.ensure_one()
-        if self.state != "posted":
+        if not super()._emag_invoice_attachable():
             return False
         account = self._emag_account()
         if not account or not account.efactura_submit or account.efactura_attach_policy == "posted":
             return True
+        if not self._l10n_ro_efb_in_scope():
+            return True  # not a Romanian customer document: it never waits for ANAF
         return self.l10n_ro_efb_state == "accepted"
 
     # -- applicability -----------------------------------------------------------
+
+    def _l10n_ro_efb_in_scope(self):
+        """A customer invoice or credit note of a company that files e-Factura in Romania."""
+        self.ensure_one()
+        return (
+            self.move_type in ("out_invoice", "out_refund")
+            and self.company_id.account_fiscal_country_id.code == "RO"
+        )
 
     def _l10n_ro_efb_is_sendable(self):
         """A posted Romanian customer invoice or credit note that ANAF has not accepted."""
         self.ensure_one()
         return (
             self.state == "posted"
-            and self.move_type in ("out_invoice", "out_refund")
-            and self.company_id.account_fiscal_country_id.code == "RO"
+            and self._l10n_ro_efb_in_scope()
             and self.l10n_ro_efb_state != "accepted"
         )
 

@@ -73,6 +73,15 @@ class TestEmagPolicy(EfacturaBridgeCase):
         self._assert_accepted(invoice)
         self.assertTrue(invoice._emag_invoice_attachable())
 
+    def test_invoice_that_never_goes_to_anaf_is_attachable_once_posted(self):
+        """An invoice of a company that does not file e-Factura never waits for ANAF."""
+        invoice = self._emag_invoice(self.account_ro)
+        with trap_jobs():
+            invoice.action_post()
+            self.assertFalse(invoice._emag_invoice_attachable(), "a Romanian invoice waits")
+            self.company.sudo().account_fiscal_country_id = self.env.ref("base.bg")
+            self.assertTrue(invoice._emag_invoice_attachable())
+
     def test_attach_right_after_posting_when_the_account_says_so(self):
         self.account_ro.sudo().efactura_attach_policy = "posted"
         invoice = self._emag_invoice(self.account_ro)
