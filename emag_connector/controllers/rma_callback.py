@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import re
 
-from odoo import SUPERUSER_ID, http
+from odoo import http
 from odoo.http import request
 
 _ID_RE = re.compile(r"^\d{1,10}$")
@@ -28,13 +28,7 @@ class EmagRmaCallback(http.Controller):
         readonly=False,
     )
     def rma_callback(self, token, **params):
-        account = (
-            request.env["emag.account"]
-            .with_user(SUPERUSER_ID)
-            .search([("order_callback_token", "=", token), ("active", "=", True)], limit=1)
-            if len(token) >= 32
-            else None
-        )
+        account = request.env["emag.account"]._emag_from_callback_token(token)
         if not account:
             raise request.not_found()
         rma_id = next(

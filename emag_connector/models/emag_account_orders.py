@@ -4,7 +4,7 @@ import random
 import secrets
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 
 from ..services import order_sync
 from .emag_account import MANAGER_GROUP
@@ -208,6 +208,19 @@ class EmagAccount(models.Model):
         return order_sync.sweep_missed_orders(self)
 
     # ----------------------------------------------------------------- actions
+
+    @api.model
+    def _emag_from_callback_token(self, token):
+        """The active account whose callback URL carries ``token``, or none.
+
+        eMAG's callbacks carry no credentials: the unguessable token in the
+        URL is the only proof of origin, so short tokens are not even looked up.
+        """
+        if not token or len(token) < 32:
+            return self.browse()
+        return self.with_user(SUPERUSER_ID).search(
+            [("order_callback_token", "=", token), ("active", "=", True)], limit=1
+        )
 
     def action_regenerate_callback_token(self):
         self.order_callback_token = _new_token()

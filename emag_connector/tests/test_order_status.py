@@ -6,7 +6,7 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..lib.emag_simulator import ORDER_STATUS_TRANSITIONS
+from ..lib.emag_simulator import CANCELLATION_REASONS, ORDER_STATUS_TRANSITIONS
 from ..lib.emag_simulator.orders import check_transition as simulator_check
 from ..lib.emag_simulator.protocol import ApiError
 from ..services import order_status
@@ -15,6 +15,11 @@ from .order_common import EmagOrderCase
 
 @tagged("post_install", "-at_install")
 class TestOrderStatusMatrix(EmagOrderCase):
+    def test_cancellation_reasons_agree_with_emag_table(self):
+        # The simulator keeps its own copy of eMAG's list (it stands alone); the
+        # reasons offered in Odoo must be the ones eMAG accepts.
+        self.assertEqual(order_status.CANCELLATION_REASONS, CANCELLATION_REASONS)
+
     def test_matrix_agrees_with_emag_table(self):
         """Every (current, requested) pair, inside and outside the time
         windows, gets the same answer from our matrix and from the simulator's
