@@ -72,7 +72,8 @@ def run_odoo_tests():
     banner(f"Odoo tests: install {', '.join(ADDONS)} on a fresh database ({ODOO_PATH})")
     subprocess.check_call([str(REPO / "tools" / "ensure_postgres.sh")])
     database = f"emag_test_{os.getpid()}_{int(time.time())}"
-    log_file = STATE_DIR / "odoo-test.log"
+    # A per-run log name would litter; ODOO_TEST_LOG lets parallel runs keep apart.
+    log_file = Path(os.environ.get("ODOO_TEST_LOG", STATE_DIR / "odoo-test.log"))
     command = [
         str(REPO / "tools" / "odoo.sh"),
         "-d", database,
