@@ -16,6 +16,9 @@ _logger = logging.getLogger(__name__)
 EFACTURA_CHANNEL = "root.efactura"
 # States in which the pipeline still has something to do by itself.
 ACTIVE_STATES = ("to_send", "sent", "waiting")
+# States a Retry (or core's "Fetch status") resumes: also the one waiting for a
+# manager to fix the company's ANAF authorisation.
+RETRY_STATES = (*ACTIVE_STATES, "unauthorized")
 # A job overdue by this much is considered lost and scheduled again by the cron.
 LOST_JOB_GRACE = timedelta(minutes=15)
 
@@ -29,6 +32,7 @@ class AccountMove(models.Model):
             ("invalid", "To fix before sending"),
             ("sent", "Sent, ANAF checking"),
             ("waiting", "Waiting to retry"),
+            ("unauthorized", "ANAF authorisation to fix"),
             ("accepted", "Accepted by ANAF"),
             ("rejected", "Rejected by ANAF"),
         ],
@@ -86,6 +90,12 @@ class AccountMove(models.Model):
             "waiting": self.env._(
                 "Nothing to do: it is retried automatically (Retry now forces it)."
             ),
+            "unauthorized": self.env._(
+                "A manager must fix the company's ANAF authorisation: the token must come "
+                "from a person with SPV rights for the company's CIF (check the rights in "
+                "SPV, or generate a new token in the settings). Then click Retry; the invoice "
+                "itself needs no change."
+            ),
             "accepted": self.env._(
                 "Done: the invoice is legally issued; the signed archive is attached."
             ),
@@ -116,7 +126,10 @@ class AccountMove(models.Model):
         self.ensure_one()
         if "emag_account_id" not in self.env["sale.order"]._fields:
             return self.env["emag.account"]
-        orders = self.sudo().invoice_line_ids.sale_line_ids.order_id
+        move = self.sudo()
+        orders = move.invoice_line_ids.sale_line_ids.order_id
+        # A credit note made by reversing the invoice may only know the invoice.
+        orders = orders or move.reversed_entry_id.invoice_line_ids.sale_line_ids.order_id
         return orders.emag_account_id[:1]
 
     def _emag_invoice_attachable(self):
@@ -181,10 +194,15 @@ class AccountMove(models.Model):
                 move.show_reset_to_draft_button = True
 
     def button_draft(self):
+        # Anything ANAF holds (an index it may still accept, an upload whose
+        # answer is pending) or accepted is legally out of reach of a draft.
         at_anaf = self.filtered(
             lambda move: (
-                move.l10n_ro_efb_state in ("sent", "accepted")
+                move.l10n_ro_efb_state == "accepted"
                 or move.l10n_ro_efb_upload_pending_since
+                or (
+                    move.l10n_ro_efb_state not in ("rejected", "invalid") and move.l10n_ro_edi_index
+                )
             )
         )
         if at_anaf:
@@ -208,7 +226,7 @@ class AccountMove(models.Model):
         moves = self.filtered(lambda move: move._l10n_ro_efb_is_sendable())
         blocked = moves.filtered(
             lambda move: (
-                move.l10n_ro_efb_state in ("sent", "waiting")
+                move.l10n_ro_efb_state in ("sent", "waiting", "unauthorized")
                 and (move.l10n_ro_edi_index or move.l10n_ro_efb_upload_pending_since)
             )
         )
@@ -228,7 +246,7 @@ class AccountMove(models.Model):
 
     def action_l10n_ro_efb_retry(self):
         """Do the next step now instead of waiting for the scheduled retry."""
-        for move in self.filtered(lambda move: move.l10n_ro_efb_state in ACTIVE_STATES):
+        for move in self.filtered(lambda move: move.l10n_ro_efb_state in RETRY_STATES):
             move._l10n_ro_efb_schedule()
         return True
 
@@ -326,6 +344,9 @@ class AccountMove(models.Model):
         self.ensure_one()
         if not self._l10n_ro_efb_is_sendable():
             return [_("Only posted Romanian customer invoices not yet accepted can be sent.")]
+        if self.l10n_ro_efb_state == "unauthorized":
+            self._l10n_ro_efb_schedule()  # sending again is a retry once the rights are fixed
+            return None
         if self.l10n_ro_efb_state in ACTIVE_STATES and self.l10n_ro_efb_state != "to_send":
             return None
         self._l10n_ro_efb_queue()
@@ -333,22 +354,81 @@ class AccountMove(models.Model):
 
     def _l10n_ro_edi_fetch_invoice_sent_documents(self):
         """Core's "Fetch status" button and list action: queue the bridge's status check."""
-        for move in self.filtered(lambda move: move.l10n_ro_efb_state in ACTIVE_STATES):
+        for move in self.filtered(lambda move: move.l10n_ro_efb_state in RETRY_STATES):
             move._l10n_ro_efb_schedule()
 
     @api.model
     def _l10n_ro_edi_fetch_invoices(self):
         """Core's "Synchronize with ANAF" (button and daily cron) for the current company.
 
-        The invoices the bridge follows get their next step queued, against
-        the company's configured ANAF environment. Core's own version is not
-        called: it would judge the same invoices a second time with the
-        pitfalls the bridge avoids (and declare unindexed ones refused after
-        3 days while the bridge is still recovering them).
+        Both halves of core's synchronization still happen, as queue jobs
+        against the company's configured ANAF environment:
+
+        * sent invoices: the ones the bridge follows get their next step
+          queued, and the ones core sent before the bridge was installed are
+          taken over. Core's own judging is not called: it would judge the
+          same invoices a second time with the pitfalls the bridge avoids (and
+          declare unindexed ones refused after 3 days while the bridge is
+          still recovering them);
+        * received invoices: a job imports the suppliers' invoices as vendor
+          bills through core's own bill import (``services/received_bills.py``).
         """
         company = self.env.company
+        if not company.l10n_ro_edi_access_token and not company.l10n_ro_edi_refresh_token:
+            raise UserError(
+                _("Generate an ANAF token in the e-Factura settings before synchronizing.")
+            )
+        self._l10n_ro_efb_adopt_core_sent(company)
         moves = self.search(
             [("company_id", "=", company.id), ("l10n_ro_efb_state", "in", ACTIVE_STATES)]
         )
         for move in moves:
             move._l10n_ro_efb_schedule()
+        company._l10n_ro_efb_queue_bill_sync()
+
+    def action_l10n_ro_edi_fetch_invoices(self):
+        """Core's "Synchronize with ANAF" menu entry: say that the work is queued."""
+        reload = super().action_l10n_ro_edi_fetch_invoices()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": _(
+                    "Synchronization with ANAF queued: received bills and invoice statuses "
+                    "appear here in a few moments."
+                ),
+                "next": reload,
+            },
+        }
+
+    @api.model
+    def _l10n_ro_efb_adopt_core_sent(self, company):
+        """Follow the invoices core itself sent (before the bridge was installed).
+
+        Without this they would stay "Sent" in core's eyes forever, since
+        core's judging no longer runs. An unindexed one is recovered through
+        ANAF's message list before anything is uploaded again.
+        """
+        orphans = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("l10n_ro_efb_state", "=", False),
+                ("l10n_ro_edi_state", "in", ("invoice_sent", "invoice_not_indexed")),
+            ]
+        )
+        for move in orphans:
+            if move.l10n_ro_edi_index:
+                move.l10n_ro_efb_state = "sent"
+            else:
+                move.write(
+                    {
+                        "l10n_ro_efb_state": "waiting",
+                        "l10n_ro_efb_upload_pending_since": min(
+                            move.l10n_ro_edi_document_ids.mapped("create_date")
+                        ),
+                    }
+                )
+        return orphans

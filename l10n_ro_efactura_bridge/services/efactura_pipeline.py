@@ -39,6 +39,7 @@ from ..lib.anaf_spv import (
     AnafAuthError,
     AnafOutcomeUnknown,
     AnafRequestRefused,
+    AnafRightsError,
     AnafTemporaryError,
     AnafUnexpectedResponse,
     AnafUploadRejected,
@@ -66,6 +67,8 @@ BACKOFF = (
 PARAM_LOST_UPLOAD_WINDOW = "l10n_ro_efactura_bridge.lost_upload_window_minutes"
 DEFAULT_LOST_UPLOAD_WINDOW = 60
 XML_ERRORS_NOT_TAKEN = "XML cu erori nepreluat de sistem"
+# States a pipeline step acts on; "unauthorized" only when someone clicks Retry.
+PROCESSED_STATES = ("to_send", "sent", "waiting", "unauthorized")
 
 
 def backoff(attempts):
@@ -104,7 +107,7 @@ class EfacturaPipeline:
     def process(self, move):
         """Do the next step of ``move``: upload, recover a lost upload, or read the verdict."""
         move.ensure_one()
-        if move.state != "posted" or move.l10n_ro_efb_state not in ("to_send", "sent", "waiting"):
+        if move.state != "posted" or move.l10n_ro_efb_state not in PROCESSED_STATES:
             return
         connection = AnafConnection(move.company_id)
         try:
@@ -126,6 +129,8 @@ class EfacturaPipeline:
                 ),
                 "auth",
             )
+        except AnafRightsError as exc:
+            self._unauthorized(move, exc)
         except (AnafRequestRefused, AnafUnexpectedResponse) as exc:
             self._wait(move, exc.message, "unexpected")
 
@@ -334,6 +339,35 @@ class EfacturaPipeline:
             note=text,
             user_id=(move.invoice_user_id or move.create_uid or self.env.user).id,
         )
+
+    def _unauthorized(self, move, error):
+        """ANAF refused the company's rights, not the invoice: rest until a manager fixes them.
+
+        No automatic retry (every call would be refused the same way) and no
+        accountant activity (the invoice is fine); the state says what to fix
+        and Retry resumes from where the invoice stands at ANAF.
+        """
+        entering = move.l10n_ro_efb_state != "unauthorized"
+        move.write(
+            {
+                "l10n_ro_efb_state": "unauthorized",
+                "l10n_ro_efb_message": self.env._(
+                    "ANAF refused access for CIF %(cif)s: %(error)s",
+                    cif=move.company_id.vat,
+                    error=error.message,
+                ),
+                "l10n_ro_efb_attempts": 0,
+                "l10n_ro_efb_next_try": False,
+            }
+        )
+        if entering:
+            move.message_post(
+                body=self.env._(
+                    "e-Factura blocked: the company's ANAF authorisation has no SPV rights for "
+                    "its CIF (%(error)s). The invoice itself needs no change.",
+                    error=error.message,
+                )
+            )
 
     # -- waiting -----------------------------------------------------------------------
 

@@ -1,7 +1,14 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""A Romanian company talking to the in-process ANAF simulator, and invoice helpers."""
+"""A Romanian company talking to the ANAF simulator, and invoice helpers."""
 
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
 from lxml import etree
 
 from odoo import Command
@@ -12,16 +19,95 @@ from odoo.addons.emag_connector.tests.common import LoopbackHttpMixin
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..lib.anaf_simulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, AnafSimulator, judge
-from ..services.ciusro_precheck import validate_documents, validation_dir
+from ..services.ciusro_precheck import folder_with_validator, validate_documents, validation_dir
 
 NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
 }
+FILES = Path(__file__).resolve().parent / "files"
+LIB = Path(__file__).resolve().parents[1] / "lib"
+# Lift the soft address-space limit inherited from Odoo, then run the simulator.
+_SIMULATOR_BOOTSTRAP = (
+    "import resource, runpy, sys\n"
+    "soft, hard = resource.getrlimit(resource.RLIMIT_AS)\n"
+    "resource.setrlimit(resource.RLIMIT_AS, (hard, hard))\n"
+    "sys.argv = ['anaf_simulator', *sys.argv[1:]]\n"
+    "runpy.run_module('anaf_simulator', run_name='__main__', alter_sys=True)\n"
+)
 LONG_NAME = (
     "Telefon mobil Exemplu X200, Dual SIM, 256GB, 12GB RAM, 5G, Midnight Black, "
     "incarcator inclus, husa de protectie si folie de sticla"
 )
+
+
+class AnafSimulatorProcess:
+    """The ANAF simulator in a child process, judging with ANAF's official rules.
+
+    Saxon, which runs the CIUS-RO schematron, cannot start inside an Odoo
+    process held by ``limit_memory_hard``; in a child process it can, so the
+    documents get the verdict ANAF's rules give, with real rule ids. Driven
+    over the simulator's JSON control API; offers the methods of
+    :class:`AnafSimulator` the bridge's tests use.
+    """
+
+    def __init__(self, validation_dir=None):
+        self.validation_dir = validation_dir
+        self.process = None
+        self.base_url = None
+        self.validation_mode = None
+
+    def start(self):
+        command = [sys.executable, "-c", _SIMULATOR_BOOTSTRAP, "--port", "0", "--polls", "0"]
+        if self.validation_dir:
+            command += ["--validation-dir", str(self.validation_dir)]
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=dict(os.environ, PYTHONPATH=str(LIB), PYTHONUNBUFFERED="1"),
+        )
+        banner = self.process.stdout.readline()
+        match = re.search(r"on (http://127\.0\.0\.1:\d+) \((\w+) rules\)", banner)
+        if not match:
+            self.stop()
+            raise RuntimeError(f"the ANAF simulator did not start: {banner!r}")
+        self.base_url, self.validation_mode = match.groups()
+        return self.base_url
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process:
+            self.process.stdout.close()
+
+    def _control(self, method, action, payload=None):
+        response = requests.request(
+            method, f"{self.base_url}/_sim/{action}", json=payload or {}, timeout=(5, 120)
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def reset(self):
+        self._control("POST", "reset")
+
+    def issue_tokens(self, client_id=None):
+        return self._control("POST", "tokens", {"client_id": client_id})
+
+    def uploads(self):
+        return self._control("GET", "uploads")["uploads"]
+
+    def upload(self, index):
+        return self._control("GET", f"uploads/{index}")
+
+    def wait_idle(self, timeout=60.0):
+        return self._control("POST", "wait-idle", {"timeout": timeout})["idle"]
 
 
 class EfacturaBridgeCase(LoopbackHttpMixin, AccountTestInvoicingCommon):
@@ -38,6 +124,13 @@ class EfacturaBridgeCase(LoopbackHttpMixin, AccountTestInvoicingCommon):
         # The bridge's pre-check already runs the official rules (out of process);
         # the simulator keeps its built-in checks, as Saxon cannot start inside an
         # Odoo process held by limit_memory_hard. Its warning about that is expected.
+        # The upload job "allows commit" (it commits its in-flight mark before the
+        # document leaves), so queue_job runs it on a cursor of its own, which
+        # cannot see a test's uncommitted invoice. Tests run jobs inside their
+        # own transaction, where nothing commits anyway (``_can_commit()``).
+        cls.env.ref("l10n_ro_efactura_bridge.job_function_account_move_efb_process").sudo().write(
+            {"allow_commit": False}
+        )
         with mute_logger(judge.__name__):
             cls.simulator = AnafSimulator(processing_polls=0, use_official_rules=False)
         cls.simulator.start()
@@ -123,13 +216,15 @@ class EfacturaBridgeCase(LoopbackHttpMixin, AccountTestInvoicingCommon):
                 "l10n_ro_edi_refresh_token": tokens["refresh_token"],
             }
         )
+        # Indexes of documents a test breaks on purpose (to see ANAF reject them).
+        self.broken_on_purpose = set()
         self.addCleanup(self._assert_uploads_pass_official_rules)
 
     # -- helpers -----------------------------------------------------------------
 
     def _assert_uploads_pass_official_rules(self):
-        folder = validation_dir(self.env)
-        uploads = self.simulator.uploads()
+        folder = validation_dir(self.env) or folder_with_validator()
+        uploads = [u for u in self.simulator.uploads() if u["index"] not in self.broken_on_purpose]
         if not folder or not uploads:
             return
         documents = [self.simulator.upload(u["index"])["xml"].encode() for u in uploads]
@@ -160,6 +255,44 @@ class EfacturaBridgeCase(LoopbackHttpMixin, AccountTestInvoicingCommon):
         if post:
             move.action_post()
         return move
+
+    def _emag_invoice(self, account, partner=None, lines=None):
+        """The draft invoice of an order imported from ``account`` (by an eMAG manager)."""
+        lines = lines or [(self.book, 1, 80.0, self.tax_11)]
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": (partner or self.person_bucharest).id,
+                    "emag_account_id": account.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": quantity,
+                                "price_unit": price,
+                                "tax_ids": [Command.set(tax.ids)],
+                            }
+                        )
+                        for product, quantity, price, tax in lines
+                    ],
+                }
+            )
+        )
+        order.action_confirm()
+        invoice = order._create_invoices().with_env(self.env)
+        invoice.invoice_date = "2026-03-02"
+        return invoice
+
+    def _credit_note(self, invoice, reason="Retur eMAG"):
+        """The credit note of ``invoice`` made with the Reverse wizard, still draft."""
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"reason": reason, "journal_id": invoice.journal_id.id})
+        )
+        return self.env["account.move"].browse(reversal.refund_moves()["res_id"])
 
     def _send(self, moves, rounds=8):
         """Click Send and run the queued jobs until the pipeline rests."""

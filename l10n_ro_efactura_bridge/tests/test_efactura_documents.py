@@ -35,6 +35,27 @@ class TestEfacturaDocuments(EfacturaBridgeCase):
         self.assertIn(LONG_NAME, self._text(xml, "cac:InvoiceLine/cac:Item/cbc:Description"))
         self.assertIn("accepted by ANAF", invoice.message_ids[0].body)
 
+    def test_bucharest_sector_read_from_how_buyers_write_it(self):
+        """eMAG buyers rarely type "SECTOR2": the sector is read from words or the postal code."""
+        bucharest = self.env.ref("base.RO_B")
+        written = {
+            "SECTOR5": {"city": "Bucuresti", "street": "Calea Rahovei 10, sectorul 5"},
+            "SECTOR6": {"city": "București", "street": "Bd. Iuliu Maniu 7", "zip": "061344"},
+            "SECTOR2": {"city": "Sector 2", "street": "Str. Viitorului 3"},
+        }
+        invoices = self.env["account.move"]
+        for values in written.values():
+            buyer = self.person_bucharest.copy({**values, "state_id": bucharest.id})
+            invoices |= self._invoice(buyer)
+        self._send(invoices)
+
+        for sector, invoice in zip(written, invoices, strict=True):
+            self._assert_accepted(invoice)
+            xml = self._uploaded_xml(invoice)
+            self.assertEqual(
+                self._text(xml, f"{BUYER}/cac:PostalAddress/cbc:CityName"), sector, invoice.name
+            )
+
     def test_b2c_with_cnp_carries_the_cnp_as_legal_id(self):
         invoice = self._invoice(self.person_with_cnp)
         self._send(invoice)

@@ -6,12 +6,15 @@ from datetime import date, datetime
 
 import pytz
 
-from odoo import fields
+from odoo import SUPERUSER_ID, fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..lib.anaf_simulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from ..lib.anaf_spv import AnafAuthError
+from ..services.anaf_connection import AnafConnection
 from ..services.ciusro_precheck import validation_dir
 from ..services.efactura_pipeline import PARAM_LOST_UPLOAD_WINDOW
 from ..services.working_days import add_working_days
@@ -189,9 +192,195 @@ class TestEfacturaLifecycle(EfacturaBridgeCase):
     def test_sandbox_tokens_without_certificate(self):
         self.company.write({"l10n_ro_edi_access_token": False, "l10n_ro_edi_refresh_token": False})
 
-        self.company.action_l10n_ro_efb_connect_sandbox()
+        with trap_jobs() as trap:
+            self.company.action_l10n_ro_efb_connect_sandbox()
+            self.assertFalse(self.company.l10n_ro_edi_access_token, "no network in the click")
+            trap.assert_jobs_count(1, only=self.company._l10n_ro_efb_job_connect_sandbox)
+            trap.perform_enqueued_jobs()
 
         self.assertTrue(self.company.l10n_ro_edi_access_token)
         invoice = self._invoice(self.person_bucharest)
         self._send(invoice)
         self._assert_accepted(invoice)
+
+    def test_sandbox_that_does_not_answer_is_reported_to_the_user(self):
+        self.company.write(
+            {"l10n_ro_edi_access_token": False, "l10n_ro_efb_sandbox_url": "http://127.0.0.1:9"}
+        )
+        with trap_jobs() as trap:
+            self.company.action_l10n_ro_efb_connect_sandbox()
+            job = trap.enqueued_jobs[0]
+            trap.perform_enqueued_jobs()
+        self.assertIn("did not answer", job.result)
+        self.assertFalse(self.company.l10n_ro_edi_access_token)
+
+    # -- SPV rights: the company's authorisation, not the invoice -------------------
+
+    def _without_spv_rights(self):
+        """From now on the token's holder has SPV rights on another CIF only."""
+        self.simulator.cifs = {"99999999"}
+        self.addCleanup(setattr, self.simulator, "cifs", None)
+
+    def test_missing_spv_rights_is_an_authorisation_problem_not_a_rejection(self):
+        self._without_spv_rights()
+        invoice = self._invoice(self.vat_payer)
+        with trap_jobs() as trap:
+            invoice.action_l10n_ro_efb_send()
+            trap.perform_enqueued_jobs()
+
+            self.assertEqual(invoice.l10n_ro_efb_state, "unauthorized")
+            self.assertIn("Nu aveti drept in SPV pentru CIF=18547290", invoice.l10n_ro_efb_message)
+            self.assertIn("ANAF authorisation", invoice.l10n_ro_efb_next_action)
+            self.assertFalse(invoice.activity_ids, "nothing for the accountant to fix")
+            self.assertFalse(invoice.l10n_ro_edi_state, "core shows no refusal either")
+            self.assertFalse(trap.enqueued_jobs, "no retry ANAF would refuse the same way")
+            self.assertEqual(self.simulator.uploads(), [])
+            self.assertIn(
+                invoice,
+                self.env["account.move"].search([("l10n_ro_efb_state", "=", "unauthorized")]),
+            )
+
+            # A manager grants the rights in SPV; one click resumes.
+            self.simulator.cifs = None
+            invoice.action_l10n_ro_efb_retry()
+            self._drain(trap)
+
+        self._assert_accepted(invoice)
+        self.assertFalse(invoice.activity_ids)
+
+    def test_rights_lost_after_upload_keep_the_index_and_resume_without_new_upload(self):
+        invoice = self._invoice(self.person_with_cnp)
+        with trap_jobs() as trap:
+            invoice.action_l10n_ro_efb_send()
+            trap.perform_enqueued_jobs()  # upload
+            self.simulator.wait_idle()
+            self._without_spv_rights()
+            trap.perform_enqueued_jobs()  # "Nu aveti dreptul de inteorgare ..."
+
+            self.assertEqual(invoice.l10n_ro_efb_state, "unauthorized")
+            self.assertIn("Nu aveti dreptul de inteorgare", invoice.l10n_ro_efb_message)
+            self.assertTrue(invoice.l10n_ro_edi_index)
+            self.assertEqual(invoice.l10n_ro_edi_state, "invoice_sent")
+            with self.assertRaises(UserError):
+                invoice.button_draft()  # ANAF may still accept it
+            with self.assertRaises(UserError):
+                invoice.action_l10n_ro_efb_send()
+
+            self.simulator.cifs = None
+            # Core's "Fetch status" is a retry too.
+            invoice._l10n_ro_edi_fetch_invoice_sent_documents()
+            self._drain(trap)
+
+        self._assert_accepted(invoice)
+        self.assertEqual(len(self.simulator.uploads()), 1)
+
+    def test_waiting_invoice_with_an_index_cannot_be_reset_to_draft(self):
+        invoice = self._invoice(self.vat_payer)
+        self.simulator.set_fault("stareMesaj", "http_error", status=503)
+        with trap_jobs() as trap:
+            invoice.action_l10n_ro_efb_send()
+            trap.perform_enqueued_jobs()
+            self.simulator.wait_idle()
+            trap.perform_enqueued_jobs()
+            self.assertEqual(invoice.l10n_ro_efb_state, "waiting")
+            with self.assertRaises(UserError):
+                invoice.button_draft()
+            self._drain(trap)
+        self._assert_accepted(invoice)
+
+
+@tagged("post_install", "-at_install")
+class TestAnafTokenStore(EfacturaBridgeCase):
+    """ANAF spends a refresh token when it rotates it: the new pair must never be lost."""
+
+    def test_refresh_after_this_transaction_wrote_the_company_row(self):
+        # The main company exists before the test: its row is only locked once written here.
+        company = self.env.ref("base.main_company")
+        self.assertFalse(company._l10n_ro_efb_row_written_here())
+        tokens = self.simulator.issue_tokens()
+        # As when a manager saves the e-Factura settings and a refresh follows in
+        # the same request: this transaction now holds the row lock, and a second
+        # transaction writing the tokens would wait for it forever (10 s, then fail).
+        company.write(
+            {
+                "l10n_ro_edi_client_id": DEFAULT_CLIENT_ID,
+                "l10n_ro_edi_client_secret": DEFAULT_CLIENT_SECRET,
+                "l10n_ro_edi_access_token": tokens["access_token"],
+                "l10n_ro_edi_refresh_token": tokens["refresh_token"],
+                "l10n_ro_efb_environment": "sandbox",
+                "l10n_ro_efb_sandbox_url": self.simulator.base_url,
+            }
+        )
+        self.assertTrue(company._l10n_ro_efb_row_written_here())
+
+        AnafConnection(company).refresh()
+
+        rotated = company.l10n_ro_edi_refresh_token
+        self.assertNotEqual(rotated, tokens["refresh_token"])
+        # What this transaction will commit is the pair ANAF now knows: the old
+        # refresh token is spent, the stored one still works.
+        oauth = AnafConnection(company).oauth()
+        with self.assertRaises(AnafAuthError):
+            oauth.refresh(tokens["refresh_token"])
+        self.env.invalidate_all()
+        self.assertEqual(company.l10n_ro_edi_refresh_token, rotated, "written, not only cached")
+        AnafConnection(company).refresh()
+        self.assertNotEqual(company.l10n_ro_edi_refresh_token, rotated)
+
+    def test_refresh_in_its_own_transaction_survives_a_rollback_of_the_caller(self):
+        # Run by a user that exists outside this test's transaction (it signs the write).
+        company = self.env.ref("base.main_company").with_user(SUPERUSER_ID)
+        original = self._committed_tokens(company)
+        self.addCleanup(self._commit_tokens, company, *original)
+        tokens = self.simulator.issue_tokens()
+        # Configured in this transaction's cache only: the row stays unwritten (unlocked).
+        company.sudo()._update_cache(
+            {
+                "l10n_ro_edi_client_id": DEFAULT_CLIENT_ID,
+                "l10n_ro_edi_client_secret": DEFAULT_CLIENT_SECRET,
+                "l10n_ro_edi_refresh_token": tokens["refresh_token"],
+                "l10n_ro_efb_environment": "sandbox",
+                "l10n_ro_efb_sandbox_url": self.simulator.base_url,
+            },
+            validate=False,
+        )
+        self.assertFalse(company._l10n_ro_efb_row_written_here())
+
+        AnafConnection(company).refresh()
+
+        rotated = company.l10n_ro_edi_refresh_token
+        self.assertNotEqual(rotated, tokens["refresh_token"], "this transaction sees the new pair")
+        # Committed already: another transaction reads it, whatever becomes of this one.
+        self.assertEqual(
+            self._committed_tokens(company), (company.l10n_ro_edi_access_token, rotated)
+        )
+
+    def _committed_tokens(self, company):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                """SELECT l10n_ro_edi_access_token, l10n_ro_edi_refresh_token
+                     FROM res_company WHERE id = %s""",
+                [company.id],
+            )
+            return cr.fetchone()
+
+    def _commit_tokens(self, company, access_token, refresh_token):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                """UPDATE res_company
+                      SET l10n_ro_edi_access_token = %s, l10n_ro_edi_refresh_token = %s
+                    WHERE id = %s""",
+                [access_token, refresh_token, company.id],
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestEfacturaJobConfiguration(TransactionCase):
+    def test_upload_job_may_commit_its_in_flight_mark(self):
+        # The upload step commits "upload in flight" before the document leaves;
+        # the real job runner refuses any commit in a job whose function does not
+        # allow it. (The other tests run jobs inside their own transaction, with
+        # the allowance set aside: see EfacturaBridgeCase.)
+        functions = self.env["queue.job.function"].sudo()
+        name = functions.job_function_name("account.move", "_l10n_ro_efb_job_process")
+        self.assertTrue(functions.job_config(name).allow_commit)

@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Per eMAG account: which invoices go to ANAF, and when they may be attached to eMAG."""
 
-from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -23,42 +22,17 @@ class TestEmagPolicy(EfacturaBridgeCase):
                 [
                     {"name": "eMAG RO", "platform": "emag_ro", "company_id": cls.company.id},
                     {"name": "eMAG BG", "platform": "emag_bg", "company_id": cls.company.id},
+                    {"name": "eMAG HU", "platform": "emag_hu", "company_id": cls.company.id},
                 ]
             )
         )
-        cls.account_ro, cls.account_bg = accounts.with_env(cls.env)
-
-    def _emag_invoice(self, account):
-        # The order comes from the eMAG import; the accountant takes over at the invoice.
-        order = (
-            self.env["sale.order"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": self.person_bucharest.id,
-                    "emag_account_id": account.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": self.book.id,
-                                "product_uom_qty": 1,
-                                "price_unit": 80.0,
-                                "tax_ids": [Command.set(self.tax_11.ids)],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        order.action_confirm()
-        invoice = order._create_invoices().with_env(self.env)
-        invoice.invoice_date = "2026-03-02"
-        return invoice
+        cls.account_ro, cls.account_bg, cls.account_hu = accounts.with_env(cls.env)
 
     def test_defaults_follow_the_platform(self):
-        ro, bg = self.account_ro.sudo(), self.account_bg.sudo()
+        ro, bg, hu = self.account_ro.sudo(), self.account_bg.sudo(), self.account_hu.sudo()
         self.assertTrue(ro.efactura_submit)
         self.assertFalse(bg.efactura_submit, "BG sales go through OSS")
+        self.assertFalse(hu.efactura_submit, "HU sales go through OSS")
         self.assertEqual(ro.efactura_attach_policy, "accepted")
 
     def test_ro_invoice_is_sent_on_posting_and_attachable_once_accepted(self):
@@ -90,10 +64,20 @@ class TestEmagPolicy(EfacturaBridgeCase):
         self.assertEqual(invoice.l10n_ro_efb_state, "to_send")
         self.assertTrue(invoice._emag_invoice_attachable())
 
-    def test_bg_invoice_is_not_sent_to_anaf(self):
-        invoice = self._emag_invoice(self.account_bg)
+    def test_bg_and_hu_invoices_are_not_sent_to_anaf(self):
+        for account in (self.account_bg, self.account_hu):
+            invoice = self._emag_invoice(account)
+            with trap_jobs() as trap:
+                invoice.action_post()
+                self.assertFalse(trap.enqueued_jobs)
+            self.assertFalse(invoice.l10n_ro_efb_state)
+            self.assertTrue(invoice._emag_invoice_attachable())
+
+    def test_oss_account_that_opts_in_sends_its_invoices(self):
+        """A seller under the OSS threshold (Romanian VAT charged) turns the setting on."""
+        self.account_hu.sudo().efactura_submit = True
+        invoice = self._emag_invoice(self.account_hu)
         with trap_jobs() as trap:
             invoice.action_post()
-            self.assertFalse(trap.enqueued_jobs)
-        self.assertFalse(invoice.l10n_ro_efb_state)
-        self.assertTrue(invoice._emag_invoice_attachable())
+            self._drain(trap)
+        self._assert_accepted(invoice)

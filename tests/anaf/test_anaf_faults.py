@@ -11,6 +11,7 @@ from anaf_spv import (
     AnafEndpoints,
     AnafOutcomeUnknown,
     AnafRequestRefused,
+    AnafRightsError,
     AnafTemporaryError,
     AnafUploadRejected,
     StatusState,
@@ -137,16 +138,44 @@ def test_lost_upload_answer_is_reconciled_through_the_message_list(anaf_sim, ana
     assert anaf_client.reconcile_upload(CIF, "EMAG-2026-00099") is None
 
 
-def test_upload_refusal_messages_are_read_in_the_upload_namespace():
-    with AnafSimulator(cifs=[CIF]) as sim:
+def test_upload_refusal_messages_are_read_in_the_upload_namespace(anaf_client):
+    broken = fixture_bytes("credit_note_b2b.xml").replace(b"<CreditNote ", b"<CreditNote1 ", 1)
+    broken = broken.replace(b"</CreditNote>", b"</CreditNote1>")
+    with pytest.raises(AnafUploadRejected) as refused:
+        anaf_client.upload(broken, CIF, standard="CN")
+    assert len(refused.value.messages) == 1
+    assert refused.value.messages[0].startswith("Fisierul transmis nu este valid.")
+
+
+def test_missing_spv_rights_are_typed_on_every_route():
+    """No right on the CIF is the company's authorisation to fix, never a document verdict."""
+    with AnafSimulator(cifs=[CIF], processing_polls=0) as sim:
         client = AnafClient(
             sim.issue_tokens()["access_token"],
             endpoints=AnafEndpoints.sandbox(sim.base_url),
             timeout=5,
         )
-        with pytest.raises(AnafUploadRejected) as refused:
+        with pytest.raises(AnafRightsError) as refused:
             client.upload(fixture_bytes("credit_note_b2b.xml"), OTHER_CIF, standard="CN")
-    assert refused.value.messages == [f"Nu aveti drept in SPV pentru CIF={OTHER_CIF}"]
+        assert refused.value.messages == [f"Nu aveti drept in SPV pentru CIF={OTHER_CIF}"]
+
+        index = client.upload(fixture_bytes("invoice_b2c.xml"), CIF, b2c=True)
+        status = poll_until_final(client, index)
+        sim.cifs = {"1"}  # the person behind the token lost the right on CIF
+        with pytest.raises(AnafRightsError) as refused:
+            client.status(index)
+        assert (
+            refused.value.message == f"Nu aveti dreptul de inteorgare pentru id_incarcare= {index}"
+        )
+        with pytest.raises(AnafRightsError):
+            client.download(status.download_id)
+        with pytest.raises(AnafRightsError):
+            client.list_messages(1, CIF)
+
+        sim.cifs = set()
+        with pytest.raises(AnafRightsError) as refused:
+            client.upload(fixture_bytes("invoice_b2c.xml"), CIF, b2c=True)
+        assert refused.value.message.startswith("Nu exista niciun CIF pentru care sa aveti drept")
 
 
 def test_status_query_errors_are_temporary_and_failed_downloads_are_typed(anaf_client):

@@ -61,6 +61,29 @@ def test_paginated_list_walks_every_page_and_filters(quick_sim):
     assert [m.upload_index for m in received] == [credit_index]
 
 
+def test_a_supplier_invoice_reaches_its_buyer_as_received():
+    """What a buyer's "Synchronize with ANAF" imports: FACTURA PRIMITA, downloadable by it."""
+    with AnafSimulator(cifs=[OTHER_CIF], processing_polls=0) as sim:
+        buyer = _client(sim)
+        # The supplier (CIF) files the credit note to OTHER_CIF; the buyer holds no right on CIF.
+        index = sim.file_supplier_invoice(fixture_bytes("credit_note_b2b.xml"))
+        over_http = requests.post(
+            f"{sim.base_url}/_sim/supplier-invoices",
+            json={"xml": fixture_bytes("invoice_b2c.xml").decode()},
+            timeout=5,
+        )
+
+        received = buyer.list_messages(1, OTHER_CIF, filter="P")
+        assert [(m.upload_index, m.kind) for m in received] == [(index, "FACTURA PRIMITA")]
+        assert buyer.list_messages(1, OTHER_CIF, filter="T") == []
+        download = buyer.download(received[0].id)
+        assert download.document == fixture_bytes("credit_note_b2b.xml")
+        assert download.signature
+        assert sim.upload(index)["standard"] == "CN"
+        # A document addressed to someone else is not in this buyer's list.
+        assert over_http.json()["index"] not in [m.upload_index for m in received]
+
+
 def test_list_refusals_and_empty_lists(quick_sim):
     client = _client(quick_sim)
     assert client.list_messages(60, CIF) == []

@@ -38,6 +38,9 @@ def main(argv=None):
         validation_dir=args.validation_dir,
         use_official_rules=not args.builtin_rules,
     )
+    # Before anything is printed: whoever reads the banner may stop us at once.
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_args: stop.set())
     sim.start()
     tokens = sim.issue_tokens()
     print(f"ANAF SPV simulator on {sim.base_url} ({sim.validation_mode} rules)")
@@ -46,9 +49,10 @@ def main(argv=None):
     print(f"              client_secret={DEFAULT_CLIENT_SECRET}")
     print(f"  access_token={tokens['access_token']}")
     print(f"  refresh_token={tokens['refresh_token']}")
-    print("  Control API: /_sim/health, /_sim/faults, /_sim/delay, /_sim/uploads, /_sim/verdict")
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_args: stop.set())
+    print(
+        "  Control API: /_sim/health, /_sim/faults, /_sim/delay, /_sim/uploads, /_sim/verdict,"
+        " /_sim/supplier-invoices"
+    )
     try:
         stop.wait()
     except KeyboardInterrupt:

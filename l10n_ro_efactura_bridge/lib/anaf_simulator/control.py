@@ -4,6 +4,7 @@
   ``DELETE faults``; ``POST delay`` ``{seconds?, polls?}``;
 * ``GET uploads``; ``GET uploads/<index>`` (with the XML);
 * ``POST verdict`` ``{verdict, index?, errors?: [{rule_id, text}]}``;
+* ``POST supplier-invoices`` ``{xml}``: a supplier's accepted invoice, answers ``{index}``;
 * ``POST tokens`` ``{client_id?}``; ``POST expire-tokens``;
   ``POST wait-idle`` ``{timeout?}``; ``POST reset``.
 """
@@ -52,6 +53,8 @@ class ControlRoutes:
             errors = [(item["rule_id"], item["text"]) for item in payload.get("errors") or ()]
             self.force_verdict(payload["verdict"], index=payload.get("index"), errors=errors)
             return json_reply({"status": "ok"})
+        if (method, action) == ("POST", "supplier-invoices"):
+            return json_reply({"index": self.file_supplier_invoice(payload["xml"].encode())})
         if (method, action) == ("POST", "tokens"):
             return json_reply(self.issue_tokens(payload.get("client_id")))
         if (method, action) == ("POST", "expire-tokens"):

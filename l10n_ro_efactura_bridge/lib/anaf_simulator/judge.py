@@ -247,7 +247,7 @@ def _builtin_findings(root):
 
 
 def document_facts(xml_bytes):
-    """Invoice number, issuer CIF and buyer identifier, for lists and error files."""
+    """Root name, invoice number, issuer CIF and buyer identifier, for lists and error files."""
     try:
         root = etree.fromstring(xml_bytes, _parser())
     except etree.XMLSyntaxError:
@@ -261,6 +261,7 @@ def document_facts(xml_bytes):
         return re.sub(r"^RO", "", value.replace(" ", ""), flags=re.IGNORECASE)
 
     return {
+        "root": etree.QName(root).localname,
         "number": _text(root, "cbc:ID"),
         "issuer_cif": party_id("cac:AccountingSupplierParty"),
         "buyer_cif": party_id("cac:AccountingCustomerParty"),

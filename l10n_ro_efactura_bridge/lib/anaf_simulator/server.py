@@ -23,11 +23,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from .control import ControlRoutes
-from .judge import Finding, Judge
+from .judge import Finding, Judge, document_facts
 from .oauth_routes import CODE_TTL, OAUTH_PREFIX, OAuthRoutes
 from .replies import DROP, error_reply
 from .spv_routes import SpvRoutes
-from .store import API_ROUTES, FAULT_KINDS, VERDICTS, Fault, Store
+from .store import API_ROUTES, FAULT_KINDS, VERDICTS, Fault, Store, Upload
 
 _logger = logging.getLogger(__name__)
 
@@ -222,6 +222,36 @@ class AnafSimulator(OAuthRoutes, SpvRoutes, ControlRoutes):
             upload = self._store.uploads[str(index)]
             upload.forced = True
             self._settle(upload, verdict, findings if verdict == "nok" else [])
+
+    def file_supplier_invoice(self, xml_bytes):
+        """A supplier files ``xml_bytes`` at ANAF and it is accepted; return its index.
+
+        The document's buyer (its ``AccountingCustomerParty`` CIF) then finds it
+        as ``FACTURA PRIMITA`` in its message lists and may download it, which
+        is what a buyer's "synchronize with ANAF" imports as a vendor bill. The
+        supplier needs no token here: it is not the party under test.
+        """
+        facts = document_facts(xml_bytes)
+        if not facts.get("issuer_cif") or not facts.get("buyer_cif"):
+            raise ValueError("a supplier invoice needs the supplier's and the buyer's CIF")
+        standard = "CN" if facts.get("root") == "CreditNote" else "UBL"
+        with self._lock:
+            upload = Upload(
+                index=self._store.new_index(),
+                cif=facts["issuer_cif"],
+                standard=standard,
+                b2c=False,
+                flags={},
+                xml=bytes(xml_bytes),
+                received_at=time.time(),
+                delay_polls=0,
+                delay_seconds=0.0,
+                facts=facts,
+                forced=True,
+            )
+            self._store.uploads[upload.index] = upload
+            self._settle(upload, "ok", [])
+        return upload.index
 
     def issue_tokens(self, client_id=None):
         """Tokens as the token endpoint would return them, without the OAuth dance."""

@@ -162,7 +162,7 @@ class SpvRoutes:
         upload = self._store.by_download.get(download_id)
         if not upload:
             return download_error(f"Pentru id={download_id} nu exista inregistrata nici o factura")
-        if self.cifs is not None and upload.cif not in self.cifs:
+        if self.cifs is not None and not self._may_read(upload):
             return download_error("Nu aveti dreptul sa descarcati acesta factura")
         if time.time() - upload.received_at > self.retention_days * 86400:
             return download_error(
@@ -184,6 +184,11 @@ class SpvRoutes:
             "application/zip",
             {"Content-Disposition": f'attachment; filename="{download_id}.zip"'},
         )
+
+    def _may_read(self, upload):
+        """The issuer, and the buyer of a B2B document, may download its archive."""
+        buyer = None if upload.b2c else upload.facts.get("buyer_cif")
+        return upload.cif in self.cifs or buyer in self.cifs
 
     def _check_list_query(self, cif, filtru, scope, forced_limit):
         """Common checks of both list routes: the error text, or ``None``."""

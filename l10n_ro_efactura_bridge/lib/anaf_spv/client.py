@@ -8,6 +8,8 @@ Written against the pitfalls of Odoo core's ``l10n_ro_edi`` (``efactura.md`` §3
 * "XML cu erori nepreluat de sistem" is a terminal state of its own;
 * upload errors are read in the ``respUploadFisier`` namespace;
 * a failed download raises a typed error instead of crashing;
+* a refusal for missing SPV rights raises :class:`AnafRightsError` on every
+  route: it is the company's authorisation to fix, not the document;
 * an upload whose answer is lost raises :class:`AnafOutcomeUnknown` and can be
   reconciled with :meth:`AnafClient.reconcile_upload` instead of re-sent.
 """
@@ -18,6 +20,7 @@ from lxml import etree
 from .errors import (
     AnafOutcomeUnknown,
     AnafRequestRefused,
+    AnafRightsError,
     AnafTemporaryError,
     AnafUnexpectedResponse,
     AnafUploadRejected,
@@ -31,6 +34,7 @@ from .results import (
     UploadMatch,
     error_texts,
     is_limit_message,
+    is_rights_message,
     is_technical_message,
     parse_xml,
     unpack_archive,
@@ -122,7 +126,8 @@ class AnafClient:
         :param extern: buyer outside Romania (``extern=DA``)
         :param autofactura: self-billing (``autofactura=DA``)
         :param executare: filing by an enforcement body (``executare=DA``)
-        :raises AnafUploadRejected: ``ExecutionStatus="1"`` (schema, rights, parameters)
+        :raises AnafUploadRejected: ``ExecutionStatus="1"`` (schema, parameters)
+        :raises AnafRightsError: no SPV right on ``cif``
         :raises AnafTemporaryError: 5xx, 429, quota, or the request never left
         :raises AnafOutcomeUnknown: sent, but the answer was lost (timeout,
             dropped connection, gateway timeout): reconcile before sending again
@@ -174,6 +179,8 @@ class AnafClient:
             raise AnafTemporaryError(summary, reason="daily_limit", route=route, messages=messages)
         if any(is_technical_message(text) for text in messages):
             raise AnafTemporaryError(summary, reason="server_error", route=route, messages=messages)
+        if any(is_rights_message(text) for text in messages):
+            raise AnafRightsError(summary, route=route, messages=messages, http_status=200)
         raise AnafUploadRejected(summary, route=route, messages=messages, http_status=200)
 
     # -- status ----------------------------------------------------------------
@@ -186,6 +193,7 @@ class AnafClient:
         ``TEMPORARY_ERROR`` (keep waiting), never as a rejection.
 
         :raises AnafAuthError: token refused
+        :raises AnafRightsError: no SPV right on the upload's CIF
         :raises AnafRequestRefused: HTTP 400 (missing parameter)
         :raises AnafUnexpectedResponse: an answer of no documented shape
         """
@@ -209,6 +217,10 @@ class AnafClient:
             if not messages:
                 raise AnafUnexpectedResponse(
                     "stareMesaj answer without stare nor errors", http_status=200, route=route
+                )
+            if any(is_rights_message(text) for text in messages):
+                raise AnafRightsError(
+                    "; ".join(messages), route=route, messages=messages, http_status=200
                 )
             limited = any(is_limit_message(text) for text in messages)
             return StatusResult(
@@ -234,7 +246,8 @@ class AnafClient:
 
         :raises AnafTemporaryError: quota ("S-au facut deja 10 descarcari..."),
             5xx, timeout
-        :raises AnafRequestRefused: unknown id, no right on it, or past the
+        :raises AnafRightsError: no SPV right on the message
+        :raises AnafRequestRefused: unknown id, or past the
             60-day retention (``expired=True``)
         """
         route = "descarcare"
@@ -256,6 +269,8 @@ class AnafClient:
             raise AnafTemporaryError(text, reason="daily_limit", route=route, http_status=200)
         if is_technical_message(text):
             raise AnafTemporaryError(text, reason="server_error", route=route, http_status=200)
+        if is_rights_message(text):
+            raise AnafRightsError(text, route=route, http_status=200)
         expired = "nu mai poate fi descarcat" in text
         raise AnafRequestRefused(text, expired=expired, route=route, http_status=200)
 
@@ -265,6 +280,8 @@ class AnafClient:
         """Messages of the last ``days`` (1–60) for ``cif``: a list of :class:`SpvMessage`.
 
         :param filter: ``E`` errors, ``T`` sent invoices, ``P`` received, ``R`` buyer messages
+        :raises AnafRightsError: no SPV right on ``cif``
+        :raises AnafTemporaryError: quota, 5xx, timeout
         """
         params = {"zile": str(int(days)), "cif": normalize_cif(cif)}
         if filter:
@@ -316,6 +333,8 @@ class AnafClient:
             raise AnafTemporaryError(text, reason="daily_limit", route=route, http_status=200)
         if is_technical_message(text):
             raise AnafTemporaryError(text, reason="server_error", route=route, http_status=200)
+        if is_rights_message(text):
+            raise AnafRightsError(text, route=route, http_status=200)
         raise AnafRequestRefused(text, route=route, http_status=200)
 
     # -- reconciliation ------------------------------------------------------------

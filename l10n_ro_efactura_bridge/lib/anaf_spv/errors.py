@@ -6,9 +6,12 @@ The class alone tells the caller what to do:
   by a human or a refresh; retrying as is cannot help;
 * :class:`AnafTemporaryError` — HTTP 5xx, 429, timeouts, daily quotas, ANAF's
   "eroare tehnica": retry later. **Never** a rejection of the document;
+* :class:`AnafRightsError` — the token is valid but its holder has no SPV
+  right on the company's CIF (or on the message asked for): the company's
+  ANAF authorisation must be fixed; the document itself was not judged;
 * :class:`AnafUploadRejected` — the upload itself was refused
-  (``ExecutionStatus="1"``: schema error, bad parameter, no SPV right); no
-  index exists, fix and upload again;
+  (``ExecutionStatus="1"``: schema error, bad parameter); no index exists,
+  fix and upload again;
 * :class:`AnafRequestRefused` — a query was refused for a reason that retrying
   will not fix (unknown id, no right on it, download older than 60 days,
   missing parameter);
@@ -47,6 +50,17 @@ class AnafError(Exception):
 
 class AnafAuthError(AnafError):
     """Access token missing, invalid or expired, refresh token spent, bad client credentials."""
+
+
+class AnafRightsError(AnafError):
+    """ANAF refused the call because the token's holder has no SPV right on the CIF.
+
+    Raised for "Nu aveti drept in SPV pentru CIF=...", "Nu exista niciun CIF
+    pentru care sa aveti drept in SPV" and their ``stareMesaj``/``descarcare``
+    twins. A configuration problem of the company (who generated the token,
+    with which certificate, holding which rights), never a defect of the
+    document: neither a refresh nor a corrected invoice can help.
+    """
 
 
 class AnafTemporaryError(AnafError):

@@ -18,6 +18,11 @@ _UBL_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2
 # "S-au incarcat deja 1000 de mesaje de tip RASP ..."); the numbers vary.
 _LIMIT_RE = re.compile(r"^\s*S-au (facut|incarcat) deja\b", re.IGNORECASE)
 _TECHNICAL_RE = re.compile(r"A aparut o eroare tehnica", re.IGNORECASE)
+# Refusals for missing SPV rights, whatever the route: "Nu aveti drept in SPV
+# pentru CIF=1234", "Nu exista niciun CIF pentru care sa aveti drept in SPV",
+# "Nu exista niciun CIF petru care sa aveti drept" (sic), "Nu aveti dreptul de
+# inteorgare pentru id_incarcare= 18" (sic), "Nu aveti dreptul sa descarcati ...".
+_RIGHTS_RE = re.compile(r"\bNu aveti drept(ul)?\b|\bsa aveti drept\b", re.IGNORECASE)
 _RULE_RE = re.compile(r"\[([A-Z][A-Za-z0-9_.-]*)\]")
 _DETAIL_RE = {
     "issuer_cif": re.compile(r"cif_emitent=(\w+)"),
@@ -31,6 +36,10 @@ def is_limit_message(text):
 
 def is_technical_message(text):
     return bool(_TECHNICAL_RE.search(text or ""))
+
+
+def is_rights_message(text):
+    return bool(_RIGHTS_RE.search(text or ""))
 
 
 def parse_xml(content):
