@@ -106,6 +106,14 @@ class EmagAccount(models.Model):
         help="Sales channel the orders of this account are tagged with; reporting "
         "separates the platforms by it.",
     )
+    fiscal_position_id = fields.Many2one(
+        "account.fiscal.position",
+        check_company=True,
+        help="Fiscal position of the orders imported from this account, e.g. an OSS "
+        "position for the Bulgarian and Hungarian platforms. Empty: none. The order lines "
+        "always carry the VAT eMAG charged; Odoo's automatic choice (such as an "
+        "intra-community exemption for a foreign buyer) is never applied to them.",
+    )
     handling_time = fields.Integer(
         default=1,
         help="Default number of working days between order and hand-over to the courier.",

@@ -180,11 +180,12 @@ class EmagAccount(models.Model):
             ._emag_import_order(str(emag_id), raw)
         )
 
-    def _emag_enqueue_acknowledge(self):
+    def _emag_enqueue_acknowledge(self, eta=None):
         self.ensure_one()
         return (
             self.with_company(self.company_id)
             .with_delay(
+                eta=eta,
                 identity_key=f"emag-order-ack:{self.id}",
                 description=self.env._("eMAG: acknowledge orders of %(a)s", a=self.name),
             )

@@ -77,7 +77,9 @@ class EmagOrder(models.Model):
     def _compute_allowed_statuses(self):
         for binding in self:
             allowed = binding._emag_allowed_statuses()
-            binding.allowed_statuses = ", ".join(order_status.STATUS_NAMES[s] for s in allowed)
+            binding.allowed_statuses = ", ".join(
+                order_status.status_label(self.env, s) for s in allowed
+            )
             binding.can_set_prepared = order_status.PREPARED in allowed
 
     # ------------------------------------------------------------------ rules
@@ -96,15 +98,32 @@ class EmagOrder(models.Model):
             return []
         return order_status.allowed_statuses(int(self.emag_status), **self._emag_timing())
 
-    def _emag_check_transition(self, status, current=None, now=None):
-        """The matrix's verdict on moving this order to ``status`` (FBE: never)."""
+    def _emag_check_transition(self, status, current=None, now=None, automatic=False):
+        """The matrix's verdict on moving this order to ``status`` (FBE: never).
+
+        :param automatic: the change is Odoo's own, not a person's: it may
+            only move the order forward (``order_status.check_automatic``)
+        """
         self.ensure_one()
         if self.order_type != "seller":
             return order_status.Verdict(
                 False, reason=self.env._("eMAG does not let sellers change FBE orders.")
             )
         current = int(self.emag_status) if current is None else current
+        if automatic:
+            return order_status.check_automatic(
+                current,
+                status,
+                delivery_validated=self._emag_delivery_validated(),
+                **self._emag_timing(now),
+            )
         return order_status.check_transition(current, status, **self._emag_timing(now))
+
+    def _emag_delivery_validated(self):
+        return any(
+            picking.state == "done" and picking.picking_type_code == "outgoing"
+            for picking in self.sudo().sale_order_id.picking_ids
+        )
 
     def _emag_needs_acknowledgement(self):
         return bool(
@@ -176,10 +195,11 @@ class EmagOrder(models.Model):
 
     # ------------------------------------------------------------- status push
 
-    def _emag_request_status(self, status, reason=None):
-        """Queue a status change for eMAG when the matrix allows it now."""
+    def _emag_request_status(self, status, reason=None, automatic=False):
+        """Queue a status change for eMAG when the matrix allows it now
+        (``automatic``: see :meth:`_emag_check_transition`)."""
         for binding in self:
-            verdict = binding._emag_check_transition(status)
+            verdict = binding._emag_check_transition(status, automatic=automatic)
             if verdict.noop:
                 continue
             if not verdict.allowed:
@@ -192,14 +212,14 @@ class EmagOrder(models.Model):
                 description=self.env._(
                     "eMAG order %(order)s: set status %(status)s",
                     order=binding.emag_id,
-                    status=order_status.STATUS_NAMES[status],
+                    status=order_status.status_label(self.env, status),
                 ),
-            )._emag_push_status(status, reason)
+            )._emag_push_status(status, reason, automatic)
 
-    def _emag_push_status(self, status, reason=None):
+    def _emag_push_status(self, status, reason=None, automatic=False):
         """Job: send one status change to eMAG (see ``services.order_sync``)."""
         self.ensure_one()
-        return push_status(self, status, reason)
+        return push_status(self, status, reason, automatic=automatic)
 
     # ---------------------------------------------------------------- actions
 

@@ -4,8 +4,6 @@
 
 from odoo import fields, models
 
-from ..services import order_status
-
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -43,11 +41,6 @@ class StockPicking(models.Model):
                 continue
             picking.emag_fulfilment_id = self.env["emag.fulfilment"]._emag_start(picking)
 
-    def _emag_mark_prepared(self, triggers):
-        """Warehouse users validate eMAG deliveries without eMAG rights: the
-        binding is read as superuser."""
-        return super(StockPicking, self.sudo())._emag_mark_prepared(triggers)
-
     def action_emag_print_label(self):
         self.ensure_one()
         return self.emag_fulfilment_id.sudo().action_print_label()
@@ -63,20 +56,6 @@ class SaleOrder(models.Model):
     emag_fulfilment_ids = fields.One2many(
         "emag.fulfilment", "sale_order_id", string="eMAG Fulfilments", readonly=True
     )
-
-
-class EmagOrder(models.Model):
-    _inherit = "emag.order"
-
-    def _emag_push_status(self, status, reason=None):
-        """Once a delivery of the order is in the fulfilment pipeline, the
-        pipeline sets "prepared" itself, before the AWB: a push queued by the
-        picking earlier and run late would take a finalized order back to 3."""
-        if status == order_status.PREPARED and self.env["emag.fulfilment"].sudo().search_count(
-            [("emag_order_id", "=", self.id)], limit=1
-        ):
-            return True
-        return super()._emag_push_status(status, reason)
 
 
 class AccountMove(models.Model):

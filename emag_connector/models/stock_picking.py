@@ -8,25 +8,27 @@ from ..services import order_status
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    def _action_done(self):
-        result = super()._action_done()
-        self._emag_mark_prepared(("picked", "done"))
-        return result
+    def button_validate(self):
+        # Validating marks the moves picked on the way; the delivery then goes
+        # to the fulfilment pipeline, whose first eMAG step is "prepared".
+        return super(StockPicking, self.with_context(emag_validating=True)).button_validate()
 
-    def _emag_mark_prepared(self, triggers):
-        """Tell eMAG the order is prepared once its delivery is, per the account's
-        setting. Only from 'in progress': before the acknowledgement or after
-        the AWB the matrix has nothing to do with a ready parcel."""
-        for picking in self:
+    def _emag_mark_prepared(self):
+        """Tell eMAG the order is prepared once its delivery is picked, when the
+        account says so (otherwise the fulfilment pipeline does it when the
+        delivery is validated). It is Odoo's own change, so it only moves the
+        order forward (``order_status.check_automatic``). Warehouse users need
+        no eMAG rights for it: the binding is read as superuser."""
+        for picking in self.sudo():
             binding = picking.sale_id.emag_order_id
             if (
                 picking.picking_type_code != "outgoing"
                 or binding.order_type != "seller"
-                or binding.account_id.order_prepared_trigger not in triggers
-                or binding.emag_status != str(order_status.IN_PROGRESS)
+                or not binding.emag_status
+                or binding.account_id.order_prepared_trigger != "picked"
             ):
                 continue
-            binding._emag_request_status(order_status.PREPARED)
+            binding._emag_request_status(order_status.PREPARED, automatic=True)
 
 
 class StockMove(models.Model):
@@ -34,12 +36,12 @@ class StockMove(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if vals.get("picked"):
+        if vals.get("picked") and not self.env.context.get("emag_validating"):
             pickings = self.picking_id.filtered(
                 lambda p: (
                     p.state != "done"
                     and all(move.picked for move in p.move_ids if move.state != "cancel")
                 )
             )
-            pickings._emag_mark_prepared(("picked",))
+            pickings._emag_mark_prepared()
         return result

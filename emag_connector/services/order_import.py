@@ -18,10 +18,29 @@ The flow for one order (see :meth:`OrderImporter.import_order`):
 
 Acknowledging on eMAG is a separate job (:mod:`.order_sync`), run after this
 transaction is committed.
+
+Amounts: eMAG's order lines carry net unit prices with four decimals, derived
+from the whole-cent gross prices the customer sees, and eMAG computes what
+the customer pays from the unrounded gross amounts, rounded once for the
+whole order (doc §3.3, §9.5: ``Σ sale_price·qty·(1+vat) + vouchers +
+shipping_tax``). Net lines rounded to the cent by Odoo, then taxed and
+rounded again, land a cent away from that on a few orders in a hundred
+(50.405 net at 21%: Odoo 50.41 + 10.59 = 61.00, eMAG 60.99005 → 60.99).
+So the lines are written VAT included — the gross unit price
+``sale_price·(1+vat)`` with the rate's price-included tax, a voucher's
+``value + vat_value``, the shipping fee as eMAG gives it — and Odoo's total
+is the sum of the same gross amounts eMAG adds up; the net and VAT of each
+line follow from it. One case goes the other way: a large quantity of a
+price whose gross is not whole cents (82.6446 net is 99.999966 gross; 500 of
+them are 49,999.98 for eMAG, 50,000.00 in whole-cent gross lines), where the
+net lines with price-excluded taxes reproduce eMAG's sum. Both are exact
+renderings of eMAG's net prices and VAT rates; the one whose total is eMAG's
+is kept. When neither is (a fiscal position changing the taxes, amounts Odoo
+cannot write with its price precision), the order is parked, never
+adjusted.
 """
 
 import json
-from decimal import Decimal
 
 import psycopg2
 
@@ -34,9 +53,6 @@ from ..lib.emag_api import PLATFORMS
 from . import order_status
 from .order_partner import CustomerError, CustomerResolver
 from .order_payload import FBE_TYPE, OrderPayloadError, parse_order
-
-# Net amounts derived from gross ones keep eMAG's four decimals.
-NET_PRECISION = Decimal("0.0001")
 
 
 class OrderImportError(ValueError):
@@ -98,8 +114,10 @@ class OrderImporter:
             return binding
         if binding.emag_modified and order.modified < binding.emag_modified:
             return binding  # an older read arriving late: the binding already knows better
-        binding = binding or self._create_binding(emag_id, order)
-        binding._emag_store_payload(order, raw)
+        if binding:
+            binding._emag_store_payload(order, raw)
+        else:
+            binding = self._create_binding(emag_id, order)
         if binding.sale_order_id:
             self._update(binding, order)
         elif order.status == order_status.CANCELED:
@@ -118,9 +136,11 @@ class OrderImporter:
         if order:
             # Created with what eMAG says: no tracking message for the first read.
             values.update(self.Binding._emag_payload_values(order, order.raw))
+            if order.status == order_status.CANCELED:
+                values["emag_canceled_at"] = order.modified
         try:
             with self.env.cr.savepoint():
-                return self.Binding.create(values)
+                return self.Binding.with_context(tracking_disable=True).create(values)
         except psycopg2.errors.UniqueViolation:
             # Created by a transaction that committed while we waited for the
             # lock: our snapshot cannot see it. Start again on a fresh one.
@@ -137,7 +157,10 @@ class OrderImporter:
         except (OrderImportError, CustomerError, UserError, ValidationError) as error:
             binding._emag_park(str(error.args[0] if error.args else error))
             return
-        binding.write({"sale_order_id": sale_order.id, "state": "imported", "message": False})
+        values = {"sale_order_id": sale_order.id}
+        if binding.state != "imported" or binding.message:
+            values.update(state="imported", message=False)  # a Retry that worked
+        binding.write(values)
         if order.cancellation_request:
             self._cancel_from_emag(binding, order)
 
@@ -166,13 +189,16 @@ class OrderImporter:
             "company_id": account.company_id.id,
             "team_id": account.team_id.id,
             "pricelist_id": account.pricelist_id.id,
+            # Explicit, even when empty: the lines carry eMAG's VAT, which an
+            # automatic position (an exemption for a foreign buyer) would contradict.
+            "fiscal_position_id": account.fiscal_position_id.id,
             "client_order_ref": binding.emag_id,
             "origin": binding.emag_id,
             "date_order": order.date,
             "emag_account_id": account.id,
             "emag_order_id": binding.id,
             "note": order.observation or False,
-            "order_line": [Command.create(vals) for vals in self._line_values(order)],
+            "order_line": [Command.create(vals) for vals in self._line_values(order, True)],
         }
         if warehouse:
             values["warehouse_id"] = warehouse.id
@@ -181,55 +207,64 @@ class OrderImporter:
             .with_context(mail_create_nosubscribe=True, tracking_disable=True)
             .create(values)
         )
-        self._check_total(sale_order, order)
+        if not self._total_matches(sale_order, order):
+            # Large quantities of a price whose gross is not whole cents: the
+            # net lines reproduce eMAG's arithmetic (see the module docstring).
+            sale_order.order_line = [Command.clear()] + [
+                Command.create(vals) for vals in self._line_values(order, False)
+            ]
+            self._check_total(sale_order, order)
         sale_order.action_confirm()
         return sale_order
 
-    def _line_values(self, order):
+    def _line_values(self, order, included):
+        """Values of all the order's lines, VAT ``included`` in their prices
+        or not (see the module docstring)."""
         products = self._match_products(order.active_lines)
         values = []
         for line in order.lines:
             if not line.active:
                 continue
-            values.append(
-                {
-                    "product_id": products[line.part_number].id,
-                    "product_uom_qty": line.quantity,
-                    "price_unit": float(line.price),
-                    "tax_ids": [Command.set(self._tax(line.vat).ids)],
-                    "emag_line_id": str(line.line_id),
-                }
-            )
-        values.extend(self._extra_values(order))
+            values.append(self._product_line_values(line, products[line.part_number], included))
+        values.extend(self._extra_values(order, included))
         return values
 
-    def _extra_values(self, order):
+    def _product_line_values(self, line, product, included):
+        return {
+            "product_id": product.id,
+            "product_uom_qty": line.quantity,
+            "price_unit": float(line.price * (1 + line.vat) if included else line.price),
+            "tax_ids": [Command.set(self._tax(line.vat, included).ids)],
+            "emag_line_id": str(line.line_id),
+        }
+
+    def _extra_values(self, order, included):
         """Voucher and shipping lines, each keyed by ``emag_voucher_key``."""
-        values = self._voucher_values(order.voucher_parts(), "product")
+        values = self._voucher_values(order.voucher_parts(), "product", included)
         if order.shipping_tax:
             # eMAG gives the fee VAT included and no rate: it follows the goods.
             rate = max((line.vat for line in order.active_lines), default=0)
-            net = (order.shipping_tax / (1 + rate)).quantize(NET_PRECISION)
+            fee = order.shipping_tax if included else order.shipping_tax / (1 + rate)
             values.append(
                 {
                     "product_id": self._service("product_emag_shipping").id,
                     "product_uom_qty": 1,
-                    "price_unit": float(net),
-                    "tax_ids": [Command.set(self._tax(rate).ids)],
+                    "price_unit": float(fee),
+                    "tax_ids": [Command.set(self._tax(rate, included).ids)],
                     "is_delivery": True,
                     "emag_voucher_key": "shipping",
                 }
             )
-        values.extend(self._voucher_values(order.shipping_vouchers, "shipping"))
+        values.extend(self._voucher_values(order.shipping_vouchers, "shipping", included))
         return values
 
-    def _voucher_values(self, parts, scope):
+    def _voucher_values(self, parts, scope, included):
         """One discount line per voucher and VAT rate, with that rate's tax."""
         grouped = {}
         for part in parts:
             key = f"{scope}:{part.voucher_id}:{part.vat}"
             entry = grouped.setdefault(key, {"part": part, "value": 0})
-            entry["value"] += part.value
+            entry["value"] += part.value + part.vat_value if included else part.value
         product = self._service("product_emag_voucher")
         values = []
         for key, entry in grouped.items():
@@ -243,7 +278,7 @@ class OrderImporter:
                     "name": label,
                     "product_uom_qty": 1,
                     "price_unit": float(entry["value"]),
-                    "tax_ids": [Command.set(self._tax(part.vat).ids)],
+                    "tax_ids": [Command.set(self._tax(part.vat, included).ids)],
                     "emag_voucher_key": key,
                 }
             )
@@ -289,43 +324,69 @@ class OrderImporter:
             )
         return found
 
-    def _tax(self, rate):
-        """The company's sale tax of an eMAG VAT rate (created when missing)."""
-        if rate not in self._taxes:
-            company = self.account.company_id
-            amount = float(rate * 100)
-            Tax = self.env["account.tax"]
-            domain = [
-                ("company_id", "=", company.id),
-                ("type_tax_use", "=", "sale"),
-                ("amount_type", "=", "percent"),
-                ("amount", "=", amount),
-                ("price_include", "=", False),
-            ]
-            country = company.account_fiscal_country_id
-            tax = Tax.search(domain + [("country_id", "=", country.id)], limit=1)
+    def _tax(self, rate, included):
+        """The company's sale tax of an eMAG VAT rate, included in the price or not.
+
+        A missing included tax is made from the excluded one of the same rate
+        (same accounts, tax grids and e-invoicing category); a missing rate is
+        created.
+        """
+        key = (rate, included)
+        if key not in self._taxes:
+            tax = self._find_tax(rate, included)
+            amount = f"{float(rate * 100):g}"
+            if included:
+                name = self.env._("%(rate)s%% VAT included (eMAG)", rate=amount)
+            else:
+                name = self.env._("%(rate)s%% VAT (eMAG)", rate=amount)
+            if not tax and included:
+                excluded = self._find_tax(rate, False)
+                if excluded:
+                    tax = excluded.copy({"name": name, "price_include_override": "tax_included"})
             if not tax:
-                tax = Tax.search(domain, limit=1)
-            if not tax:
-                tax = Tax.create(
+                company = self.account.company_id
+                tax = self.env["account.tax"].create(
                     {
-                        "name": self.env._("%(rate)s%% VAT (eMAG)", rate=f"{amount:g}"),
-                        "amount": amount,
+                        "name": name,
+                        "amount": float(rate * 100),
                         "amount_type": "percent",
                         "type_tax_use": "sale",
+                        "price_include_override": "tax_included" if included else "tax_excluded",
                         "company_id": company.id,
-                        "country_id": country.id or False,
+                        "country_id": company.account_fiscal_country_id.id or False,
                     }
                 )
-            self._taxes[rate] = tax
-        return self._taxes[rate]
+            self._taxes[key] = tax
+        return self._taxes[key]
+
+    def _find_tax(self, rate, included):
+        company = self.account.company_id
+        domain = [
+            ("company_id", "=", company.id),
+            ("type_tax_use", "=", "sale"),
+            ("amount_type", "=", "percent"),
+            ("amount", "=", float(rate * 100)),
+            ("price_include", "=", included),
+            ("children_tax_ids", "=", False),
+        ]
+        country = company.account_fiscal_country_id
+        Tax = self.env["account.tax"]
+        return Tax.search(domain + [("country_id", "=", country.id)], limit=1) or Tax.search(
+            domain, limit=1
+        )
 
     def _service(self, xmlid):
         return self.env.ref(f"emag_connector.{xmlid}")
 
+    @staticmethod
+    def _total_matches(sale_order, order):
+        return not sale_order.currency_id.compare_amounts(
+            sale_order.amount_total, float(order.gross_total())
+        )
+
     def _check_total(self, sale_order, order):
         expected = float(order.gross_total())
-        if sale_order.currency_id.compare_amounts(sale_order.amount_total, expected):
+        if not self._total_matches(sale_order, order):
             raise OrderImportError(
                 self.env._(
                     "The Odoo total %(odoo)s differs from the eMAG total %(emag)s; the order "
@@ -374,7 +435,9 @@ class OrderImporter:
         }
         changes = {}
         for line in order.lines:
-            quantity = line.quantity if line.active else 0
+            # Quantities a storno took back were sold all the same: our own
+            # returns flow sent that storno, and the credit note covers it.
+            quantity = (line.quantity if line.active else 0) + line.returned
             if current.get(str(line.line_id), 0) != quantity:
                 changes[str(line.line_id)] = quantity
         return changes
@@ -383,6 +446,7 @@ class OrderImporter:
         by_line_id = {
             line.emag_line_id: line for line in sale_order.order_line if line.emag_line_id
         }
+        included = any(line.tax_ids.price_include for line in by_line_id.values())
         added = []
         for line in order.lines:
             key = str(line.line_id)
@@ -396,18 +460,12 @@ class OrderImporter:
             products = self._match_products(added)
             sale_order.order_line = [
                 Command.create(
-                    {
-                        "product_id": products[line.part_number].id,
-                        "product_uom_qty": line.quantity,
-                        "price_unit": float(line.price),
-                        "tax_ids": [Command.set(self._tax(line.vat).ids)],
-                        "emag_line_id": str(line.line_id),
-                    }
+                    self._product_line_values(line, products[line.part_number], included)
                 )
                 for line in added
             ]
         # Vouchers follow the lines they were split on: set their amounts anew.
-        wanted = {vals["emag_voucher_key"]: vals for vals in self._extra_values(order)}
+        wanted = {vals["emag_voucher_key"]: vals for vals in self._extra_values(order, included)}
         for so_line in sale_order.order_line.filtered("emag_voucher_key"):
             vals = wanted.pop(so_line.emag_voucher_key, None)
             if vals is None:

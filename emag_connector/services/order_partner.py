@@ -66,17 +66,24 @@ class CustomerResolver:
             commercial = self._company(customer, billing)
         else:
             commercial = self._person(customer, billing)
-        invoice = self._child(
+        addresses = {
+            "invoice": dict(billing, name=customer.billing["name"] or commercial.name),
+            "delivery": dict(shipping, name=customer.shipping["name"] or customer.name),
+        }
+        if not commercial.child_ids:
+            # A new buyer (most orders): nothing to find, both made in one go.
+            invoice, delivery = self.Partner.create(
+                [
+                    dict(values, parent_id=commercial.id, type=kind)
+                    for kind, values in addresses.items()
+                ]
+            )
+            return commercial, invoice, delivery
+        return (
             commercial,
-            "invoice",
-            dict(billing, name=customer.billing["name"] or commercial.name),
+            self._child(commercial, "invoice", addresses["invoice"]),
+            self._child(commercial, "delivery", addresses["delivery"]),
         )
-        delivery = self._child(
-            commercial,
-            "delivery",
-            dict(shipping, name=customer.shipping["name"] or customer.name),
-        )
-        return commercial, invoice, delivery
 
     # ------------------------------------------------------------------ parties
 

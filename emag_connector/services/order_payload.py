@@ -45,6 +45,8 @@ class OrderLine:
     price: Decimal  # unit price without VAT
     vat: Decimal  # fraction
     vouchers: list = field(default_factory=list)
+    # Units a storno took off the line (a return), which is not an edit.
+    returned: int = 0
 
 
 @dataclass
@@ -198,6 +200,7 @@ def _line(item, index, tz):
         price=price,
         vat=vat,
         vouchers=vouchers,
+        returned=max(_int(item.get("storno_qty"), f"{where}: storno quantity") or 0, 0),
     )
 
 

@@ -3,8 +3,9 @@
 The transition matrix of the API (doc §9.2) is kept as data. Everything that
 changes an order's status on eMAG (the prepared push, the cancellation
 wizard, the fulfilment and returns flows) asks :func:`check_transition`
-first and never sends a change it refuses; the order form lists
-:func:`allowed_statuses`. Pure Python: no Odoo import.
+first and never sends a change it refuses; changes Odoo makes by itself ask
+:func:`check_automatic`, which only moves orders forward; the order form
+lists :func:`allowed_statuses`. Pure Python: no Odoo import.
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,14 @@ STATUS_NAMES = {
     RETURNED: "Returned",
 }
 STATUS_SELECTION = [(str(code), name) for code, name in STATUS_NAMES.items()]
+
+
+def status_label(env, status):
+    """The status's name in the user's language, as the selection of
+    ``emag.order.emag_status`` translates it."""
+    field = env["emag.order"]._fields["emag_status"]
+    return dict(field._description_selection(env)).get(str(status), str(status))
+
 
 # Days added by eMAG to the customer return period for the 4 -> 5 change.
 RETURN_GRACE_DAYS = 5
@@ -131,6 +140,39 @@ def check_transition(
                 f"to {_name(requested)} has passed.",
             )
     return Verdict(True)
+
+
+# The road an order travels; canceled stands apart from it.
+FORWARD = (NEW, IN_PROGRESS, PREPARED, FINALIZED, RETURNED)
+
+
+def check_automatic(current, requested, *, delivery_validated=False, **timing):
+    """The verdict on a change Odoo sends by itself, not at a person's request
+    (prepared when the delivery is picked or validated).
+
+    Such a change only ever moves an order forward. The matrix also lets a
+    finalized order go back to prepared and a canceled one be reopened within
+    48 hours: corrections a person makes on purpose. A push queued while the
+    order was in progress and run after the AWB finalized it (or after eMAG
+    canceled it) must not make them. So: already there or past it, or not
+    acknowledged yet (the fulfilment pipeline takes over from there) is a
+    no-op; so is "prepared" once the delivery is validated
+    (``delivery_validated``): the fulfilment pipeline then sets it itself,
+    before the AWB. A canceled order is refused; the rest is the matrix's
+    answer.
+    """
+    if requested == PREPARED and delivery_validated:
+        return Verdict(True, noop=True)
+    if requested != CANCELED and current in FORWARD:
+        if current == NEW or FORWARD.index(current) >= FORWARD.index(requested):
+            return Verdict(True, noop=True)
+    elif current == CANCELED and requested != CANCELED:
+        return Verdict(
+            False,
+            reason=f"The order is canceled on eMAG; only a person may set it to "
+            f"{_name(requested)} again.",
+        )
+    return check_transition(current, requested, **timing)
 
 
 def allowed_statuses(current, **timing):

@@ -31,6 +31,8 @@ MAX_WINDOW = timedelta(days=28)
 # transactions in flight on either side never line up to the second.
 OVERLAP = timedelta(minutes=10)
 SELLER, FBE = 3, 2
+# Pause before acknowledging the rest of a batch that met a network failure.
+ACK_RETRY_SECONDS = 30
 
 
 def windows(start, end, size=MAX_WINDOW):
@@ -111,7 +113,9 @@ def acknowledge_pending(account):
     account, then read them back to apply what eMAG staff changed before.
 
     Acknowledging again an order eMAG already moved on is a no-op there, so a
-    crash between the acknowledgement and the commit is harmless.
+    crash between the acknowledgement and the commit is harmless. A network
+    failure stops the run without failing the job, which would roll back the
+    acknowledgements already made: the rest goes to a new job, after a pause.
     """
     bindings = account.env["emag.order"].search(
         [
@@ -126,11 +130,13 @@ def acknowledge_pending(account):
         return 0
     client = account._get_client()
     started = fields.Datetime.now()
+    interrupted = None
     for binding in bindings:
         try:
             client.acknowledge_order(int(binding.emag_id))
         except EmagTransientError as error:
-            raise _transient(error, f"Acknowledging eMAG order {binding.emag_id}") from error
+            interrupted = error
+            break
         except EmagValidationError as error:
             binding._emag_park(
                 account.env._("eMAG refused the acknowledgement: %(error)s", error=error.message)
@@ -146,7 +152,7 @@ def acknowledge_pending(account):
     # The acknowledgement bumps each order's modification time: one window
     # read brings them all back, with any edit made before it.
     importer = OrderImporter(account, client)
-    acknowledged = set(bindings.mapped("emag_id"))
+    acknowledged = set(bindings.filtered("acknowledged_at").mapped("emag_id"))
     try:
         for raw in client.iter_orders(modifiedAfter=started - OVERLAP, type=SELLER):
             key = payload_key(raw)
@@ -155,7 +161,16 @@ def acknowledge_pending(account):
     except EmagTransientError as error:
         # Acknowledged already; the next poll brings the edits back.
         _logger.info("Reading eMAG orders back after acknowledging failed: %s", error)
-    return len(bindings)
+    if interrupted:
+        _logger.info(
+            "Acknowledging eMAG orders of %s interrupted (%s); the rest is queued again",
+            account.display_name,
+            interrupted,
+        )
+        account._emag_enqueue_acknowledge(
+            eta=getattr(interrupted, "retry_after", None) or ACK_RETRY_SECONDS
+        )
+    return len(acknowledged)
 
 
 def sweep_missed_orders(account, days=None, now=None):
@@ -195,14 +210,18 @@ def sweep_missed_orders(account, days=None, now=None):
     return missing
 
 
-def push_status(binding, status, reason=None, now=None):
+def push_status(binding, status, reason=None, now=None, automatic=False):
     """Set an order's status on eMAG, when the transition matrix allows it.
 
     The order is read first: eMAG wants the full object back, and its current
     status decides what is legal. After an unknown outcome the order is read
-    again; only if the status did not change is the job retried.
+    again; only if the status did not change is the job retried. An
+    ``automatic`` change (Odoo's own, forward only) the order has already
+    reached or passed in Odoo's last read is dropped without a call.
     """
     env = binding.env
+    if automatic and binding._emag_check_transition(status, now=now, automatic=True).noop:
+        return True
     account = binding.account_id
     client = account._get_client()
     raw = read_order(account, client, binding.emag_id)
@@ -210,9 +229,10 @@ def push_status(binding, status, reason=None, now=None):
         binding._emag_park(env._("The order no longer exists on eMAG."))
         return False
     current = int(raw.get("status"))
-    verdict = binding._emag_check_transition(status, current=current, now=now)
+    verdict = binding._emag_check_transition(status, current=current, now=now, automatic=automatic)
     if verdict.noop:
-        binding.emag_status = str(status)
+        if current == status:
+            binding.emag_status = str(status)
         return True
     if not verdict.allowed:
         binding._emag_flag(

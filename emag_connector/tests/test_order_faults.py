@@ -10,6 +10,23 @@ from .order_common import USERNAME, EmagOrderCase
 class TestOrderFaultRun(EmagOrderCase):
     ORDERS = 50
 
+    def test_acknowledging_interrupted_by_emag_queues_the_rest(self):
+        """eMAG fails longer than the client retries: the job ends without an
+        error (a failed job would roll back the acknowledgements it made) and
+        the rest goes to a new job."""
+        orders = [self.create_order(lines=[{"product_id": 1002, "quantity": 1}]) for _n in range(3)]
+        self.poll(run_ack=False)
+        self.sim.add_fault("error", route="order/acknowledge", times=4, status=503)
+        with trap_jobs() as trap:
+            self.account._emag_acknowledge_orders()
+            trap.assert_jobs_count(1, only=self.account._emag_acknowledge_orders)
+            self.assertEqual({self.sim_order(order)["status"] for order in orders}, {1})
+            self.run_jobs(trap)
+        self.env.invalidate_all()
+        for order in orders:
+            self.assertEqual(self.sim_order(order)["status"], 2)
+            self.assertTrue(self.binding(order).acknowledged_at)
+
     def test_every_order_once_and_acknowledged_through_faults(self):
         """50 orders while eMAG answers 20% of the order calls with 5xx, drops 10%
         of the connections, loses 10% of the acknowledgement answers after

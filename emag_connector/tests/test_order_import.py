@@ -12,6 +12,32 @@ from .order_common import USERNAME, EmagOrderCase
 
 @tagged("post_install", "-at_install")
 class TestOrderImport(EmagOrderCase):
+    def test_fiscal_position_is_the_accounts_never_an_automatic_one(self):
+        # An automatic position that would exempt these buyers: the eMAG lines
+        # carry the VAT eMAG charged, so it must not be applied to them.
+        exemption = self.env["account.fiscal.position"].create(
+            {
+                "name": "Exempt buyers (automatic)",
+                "auto_apply": True,
+                "country_id": self.env.ref("base.ro").id,
+                "company_id": self.account.company_id.id,
+            }
+        )
+        first = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        self.poll(run_ack=False)
+        sale_order = self.binding(first).sale_order_id
+        self.assertEqual(sale_order.partner_invoice_id.country_id.code, "RO")
+        self.assertFalse(sale_order.fiscal_position_id, exemption.name)
+        self.assertAlmostEqual(sale_order.amount_total, float(gross_total(first)), places=2)
+
+        oss = self.env["account.fiscal.position"].create(
+            {"name": "OSS B2C", "company_id": self.account.company_id.id}
+        )
+        self.account.fiscal_position_id = oss
+        second = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        self.poll(run_ack=False)
+        self.assertEqual(self.binding(second).sale_order_id.fiscal_position_id, oss)
+
     def test_new_order_imported_confirmed_then_acknowledged(self):
         order = self.create_order(
             lines=[{"product_id": 1001, "quantity": 2}, {"product_id": 1002, "quantity": 1}],
@@ -55,8 +81,11 @@ class TestOrderImport(EmagOrderCase):
         )
         kettle = product_lines.filtered(lambda line: line.product_id.default_code == "KT-1700-INOX")
         self.assertEqual(kettle.product_uom_qty, 2)
-        self.assertAlmostEqual(kettle.price_unit, 82.6446, places=4)
+        # eMAG's net price, written VAT included (see services/order_import.py).
+        self.assertAlmostEqual(kettle.price_unit, 100.0, places=4)
+        self.assertAlmostEqual(kettle.price_subtotal, 165.29, places=2)
         self.assertEqual(kettle.tax_ids.amount, 21)
+        self.assertTrue(kettle.tax_ids.price_include)
         # Stock is reserved by the confirmation.
         picking = sale_order.picking_ids
         self.assertEqual(picking.state, "assigned")
@@ -75,7 +104,11 @@ class TestOrderImport(EmagOrderCase):
             lambda line: line.product_id == self.env.ref("emag_connector.product_emag_voucher")
         )
         self.assertEqual(len(voucher), 1)
-        self.assertAlmostEqual(voucher.price_unit, float(split["value"]), places=4)
+        self.assertAlmostEqual(
+            voucher.price_unit,
+            float(Decimal(split["value"]) + Decimal(split["vat_value"])),
+            places=4,
+        )
         self.assertLess(voucher.price_unit, 0)
         self.assertEqual(voucher.tax_ids.amount, 21)
         self.assertIn(split["voucher_name"], voucher.name)
@@ -222,16 +255,48 @@ class TestOrderImport(EmagOrderCase):
         self.assertEqual(binding.state, "imported")
         self.assertEqual(self.sim_order(order)["status"], 2)
 
+    def test_net_prices_with_four_decimals_total_to_the_cent(self):
+        """eMAG adds up unrounded gross amounts and rounds once: 50.405 net at
+        21% is 60.99 for eMAG, where a net line rounded by Odoo, per line or per
+        tax, is 50.41 + 10.59 = 61.00."""
+        for method in ("round_per_line", "round_globally"):
+            with self.subTest(method):
+                self.env.company.tax_calculation_rounding_method = method
+                order = self.create_order(
+                    lines=[{"product_id": 1001, "quantity": 1}], shipping_tax="0", voucher=False
+                )
+                payload = self.sim_order(order)
+                payload["products"][0]["sale_price"] = "50.4050"
+                self.assertEqual(gross_total(payload), Decimal("60.99"))
+                binding = self.import_payload(payload)
+                self.assertEqual(binding.state, "imported", binding.message)
+                self.assertAlmostEqual(binding.sale_order_id.amount_total, 60.99, places=2)
+
+    def test_large_quantity_of_inexact_gross_price_totals_to_the_cent(self):
+        """82.6446 net is 99.999966 gross: 500 of them are 49,999.98 for eMAG,
+        which the net lines give where whole-cent gross lines would give 50,000."""
+        for method in ("round_per_line", "round_globally"):
+            with self.subTest(method):
+                self.env.company.tax_calculation_rounding_method = method
+                order = self.create_order(
+                    lines=[{"product_id": 1001, "quantity": 500}], shipping_tax="0", voucher=False
+                )
+                binding = self.import_payload(self.sim_order(order))
+                self.assertEqual(binding.state, "imported", binding.message)
+                self.assertAlmostEqual(binding.sale_order_id.amount_total, 49999.98, places=2)
+
     def test_total_mismatch_is_flagged_not_guessed(self):
-        order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}], shipping_tax="0")
+        order = self.create_order(
+            lines=[{"product_id": 1001, "quantity": 1}], shipping_tax="0", voucher=False
+        )
         payload = self.sim_order(order)
-        # Three units at a fraction of a cent: eMAG totals 0.02, per-line
-        # rounding in Odoo gives 0.01. Odoo must not invent the cent.
-        payload["products"][0].update(sale_price="0.0049", quantity=3, product_voucher_split=[])
-        payload["vouchers"] = []
+        # A price finer than Odoo's four decimals: eMAG totals 1000 * 0.00494 *
+        # 1.21 = 5.98; Odoo can only write 6.00 (gross) or 5.93 (net). It must
+        # not pick the nearest one.
+        payload["products"][0].update(sale_price="0.00494", quantity=1000)
         binding = self.import_payload(payload)
         self.assertEqual(binding.state, "exception")
-        self.assertIn("differs from the eMAG total", binding.message)
+        self.assertIn("differs from the eMAG total 5.98", binding.message)
         self.assertFalse(binding.sale_order_id)
 
     def test_order_canceled_before_import_is_recorded_without_sale_order(self):

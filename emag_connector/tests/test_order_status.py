@@ -10,7 +10,7 @@ from ..lib.emag_simulator import CANCELLATION_REASONS, ORDER_STATUS_TRANSITIONS
 from ..lib.emag_simulator.orders import check_transition as simulator_check
 from ..lib.emag_simulator.protocol import ApiError
 from ..services import order_status
-from .order_common import EmagOrderCase
+from .order_common import USERNAME, EmagOrderCase
 
 
 @tagged("post_install", "-at_install")
@@ -66,6 +66,31 @@ class TestOrderStatusMatrix(EmagOrderCase):
                     cases += 1
         self.assertEqual(cases, 6 * 6 * 5)
         self.assertEqual(set(order_status.TRANSITIONS), set(ORDER_STATUS_TRANSITIONS))
+
+    def test_automatic_changes_only_move_forward(self):
+        """Odoo's own pushes (prepared when a delivery is ready) are a subset
+        of the matrix that never takes an order back, nor reopens it."""
+        now = datetime(2026, 3, 10, 12, 0, 0)
+        timing = {"now": now, "finalized_at": now, "canceled_at": now}
+        for current in order_status.STATUS_NAMES:
+            for requested in order_status.STATUS_NAMES:
+                verdict = order_status.check_automatic(current, requested, **timing)
+                if verdict.allowed and not verdict.noop:
+                    self.assertTrue(
+                        order_status.check_transition(current, requested, **timing).allowed
+                    )
+                    if requested != order_status.CANCELED:
+                        self.assertLess(
+                            order_status.FORWARD.index(current),
+                            order_status.FORWARD.index(requested),
+                        )
+        # The two corrections the matrix allows a person within 48 hours.
+        for current in (order_status.FINALIZED, order_status.CANCELED):
+            self.assertTrue(
+                order_status.check_transition(current, order_status.PREPARED, **timing).allowed
+            )
+            verdict = order_status.check_automatic(current, order_status.PREPARED, **timing)
+            self.assertFalse(verdict.allowed and not verdict.noop)
 
     def test_allowed_statuses_shown_on_the_order(self):
         order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
@@ -125,6 +150,24 @@ class TestOrderCancellation(EmagOrderCase):
         self.assertIn("after goods were shipped", binding.message)
         self.assertTrue(sale_order.activity_ids)
 
+    def test_line_edits_after_shipment_are_flagged(self):
+        order = self.create_order(lines=[{"product_id": 1001, "quantity": 2}], voucher=False)
+        self.poll()
+        sale_order = self.binding(order).sale_order_id
+        picking = sale_order.picking_ids
+        picking.move_ids.quantity = 2
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        kettle = order["products"][0]
+        self.sim.edit_order_lines(USERNAME, order["id"], quantities={kettle["id"]: 1})
+        self.poll()
+        binding = self.binding(order)
+        self.assertEqual(binding.state, "exception")
+        self.assertIn("after the goods left the warehouse", binding.message)
+        self.assertEqual(sale_order.order_line.filtered("emag_line_id").product_uom_qty, 2)
+        self.assertTrue(sale_order.activity_ids, "a person adjusts the delivery")
+
     def test_edits_before_acknowledgement_are_applied(self):
         order = self.create_order(
             lines=[{"product_id": 1001, "quantity": 3}, {"product_id": 1002, "quantity": 1}],
@@ -168,6 +211,31 @@ class TestOrderStatusPush(EmagOrderCase):
             self.run_jobs(trap)
         self.assertEqual(self.sim_order(order)["status"], 3)
         self.assertEqual(self.binding(order).emag_status, "3")
+
+    def test_late_prepared_push_never_takes_an_order_back(self):
+        """A prepared push queued while the order was in progress, run after the
+        AWB finalized it or after eMAG canceled it, sends nothing: going back
+        to prepared is a person's correction, not Odoo's."""
+        finalized = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        canceled = self.create_order(lines=[{"product_id": 1002, "quantity": 1}])
+        self.poll()
+        with trap_jobs() as trap:
+            for order in (finalized, canceled):
+                self.binding(order).sale_order_id.picking_ids.move_ids.picked = True
+            pushes = [job for job in trap.enqueued_jobs if job.method_name == "_emag_push_status"]
+            self.assertEqual(len(pushes), 2)
+            self.sim.set_order_status(USERNAME, finalized["id"], 4)
+            self.sim.emag_cancel(USERNAME, canceled["id"])
+            self.sim.clear_received()
+            self.run_jobs(trap)
+        self.env.invalidate_all()
+        self.assertFalse(self.sim.received(route="order/save"))
+        self.assertEqual(self.sim_order(finalized)["status"], 4)
+        self.assertEqual(self.sim_order(canceled)["status"], 0)
+        self.assertEqual(self.binding(finalized).state, "imported")
+        flagged = self.binding(canceled)
+        self.assertEqual(flagged.state, "exception", "a person decides about picked goods")
+        self.assertIn("only a person", flagged.message)
 
     def test_prepared_only_when_validated_if_so_configured(self):
         self.account.order_prepared_trigger = "done"
