@@ -26,10 +26,12 @@ class EmagAccount(models.Model):
         help="Address saved on eMAG where the courier collects the parcels.",
     )
     pickup_contact = fields.Char(
-        help="Person printed on the AWB as sender contact (the company name when empty)."
+        help="The seller's contact person on AWBs: sender of orders, receiver of returns "
+        "(the company name when empty)."
     )
     pickup_phone = fields.Char(
-        help="Phone printed on the AWB for the sender (the company phone when empty)."
+        help="The seller's phone on AWBs: sender of orders, receiver of returns (the company "
+        "phone when empty)."
     )
     awb_label_format = fields.Selection(
         [("A4", "A4"), ("A5", "A5"), ("A6", "A6 (label printer)")],

@@ -1,5 +1,8 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import random
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from ..services import rma_sync
@@ -16,19 +19,33 @@ class EmagAccount(models.Model):
         help="Each poll reads the returns opened in these last days: eMAG filters returns "
         "by creation date only, so a status change on an older return would be missed.",
     )
-    return_locality_id = fields.Integer(
-        string="Return Address Locality (eMAG id)",
-        help="eMAG locality id of the address returned goods are sent to; needed to issue "
-        "return AWBs (see locality/read).",
+    rma_poll_interval = fields.Integer(
+        string="Returns Poll Interval (min)",
+        default=30,
+        help="How often the returns of this account are read from eMAG.",
     )
-    return_street = fields.Char(
-        string="Return Address Street",
-        help="Street of the return address for return AWBs; the warehouse address when empty.",
+    rma_checkpoint = fields.Datetime(
+        string="Returns Read Until",
+        readonly=True,
+        copy=False,
+        help="End of the last successful returns poll. A poll reads back to it when it is "
+        "older than the look-back period (after an outage), so no return is missed.",
+    )
+    rma_cron_id = fields.Many2one("ir.cron", readonly=True, copy=False, ondelete="set null")
+    return_address_id = fields.Many2one(
+        "emag.pickup.address",
+        string="Return Address",
+        domain="[('account_id', '=', id), ('address_type', '=', '1')]",
+        help="Address saved on eMAG where return AWBs bring the goods back, when the return "
+        "names none of its own. Read with the couriers and addresses of the account.",
     )
     emag_rma_count = fields.Integer(compute="_compute_emag_rma_count")
 
     _rma_lookback_days_positive = models.Constraint(
         "CHECK(rma_lookback_days > 0)", "Returns must be read back over at least one day."
+    )
+    _rma_poll_interval_positive = models.Constraint(
+        "CHECK(rma_poll_interval > 0)", "The returns poll interval must be at least one minute."
     )
 
     def _compute_emag_rma_count(self):
@@ -40,10 +57,54 @@ class EmagAccount(models.Model):
         for account in self:
             account.emag_rma_count = counts.get(account, 0)
 
-    @api.model
+    # ------------------------------------------------------------------- crons
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        accounts._sync_rma_cron()
+        return accounts
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"rma_poll_interval", "active", "name"} & set(vals):
+            self._sync_rma_cron()
+        return result
+
+    def unlink(self):
+        crons = self.sudo().rma_cron_id
+        result = super().unlink()
+        crons.unlink()
+        return result
+
+    def _sync_rma_cron(self):
+        """One returns cron per account, like its orders cron: each account
+        keeps its own pace (a busy Romanian account and a quiet Hungarian one)
+        and can be paused alone. Its first run falls on an off-round second,
+        away from the moments everyone else calls eMAG."""
+        model = self.env["ir.model"]._get_id("emag.account")
+        for account in self.sudo():
+            values = {
+                "name": self.env._("eMAG: read returns of %(account)s", account=account.name),
+                "interval_number": account.rma_poll_interval,
+                "interval_type": "minutes",
+                "active": account.active,
+            }
+            if account.rma_cron_id:
+                account.rma_cron_id.write(values)
+                continue
+            start = fields.Datetime.now() + timedelta(minutes=account.rma_poll_interval)
+            values.update(
+                model_id=model,
+                state="code",
+                code=f"model.browse({account.id})._cron_poll_returns()",
+                nextcall=start.replace(second=random.randint(7, 53)),
+            )
+            account.rma_cron_id = self.env["ir.cron"].create(values)
+
     def _cron_poll_returns(self):
-        """Queue one returns poll per active account."""
-        for account in self.search([]):
+        """Queue the returns poll of the cron's account."""
+        for account in self.filtered("active"):
             account._emag_enqueue_rma_poll()
 
     def _emag_enqueue_rma_poll(self):

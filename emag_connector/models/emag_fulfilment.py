@@ -125,8 +125,25 @@ class EmagFulfilment(models.Model):
         )[:1]
 
     def _emag_enqueue(self, eta=None):
-        """Queue the next step; at most one queued step per pipeline."""
+        """Queue the next step; at most one queued step per pipeline.
+
+        A step already queued for later (the re-check of a waiting step) is
+        brought forward when it is wanted sooner: queue_job would otherwise
+        drop the new job as a duplicate of the later one, and Retry would do
+        nothing until the re-check's time came."""
+        Job = self.env["queue.job"].sudo()
         for fulfilment in self:
+            queued = Job.search(
+                [
+                    ("identity_key", "=", f"emag-fulfilment:{fulfilment.id}"),
+                    ("state", "=", "pending"),
+                ],
+                limit=1,
+            )
+            if queued:
+                if queued.eta and (not eta or queued.eta > eta):
+                    queued.eta = eta or False
+                continue
             fulfilment.with_company(fulfilment.company_id).with_delay(
                 channel=PIPELINE_CHANNEL,
                 eta=eta,

@@ -70,6 +70,11 @@ class EmagRma(models.Model):
     )
     pickup_address = fields.Text(readonly=True)
     pickup_locality_id = fields.Char(string="Pickup Locality (eMAG id)", readonly=True)
+    return_address_emag_id = fields.Char(
+        string="Return Address (eMAG id)",
+        readonly=True,
+        help="The seller's saved address eMAG sends this return to.",
+    )
     line_ids = fields.One2many("emag.rma.line", "rma_id", string="Products", readonly=True)
     state = fields.Selection(
         [("imported", "Imported"), ("exception", "Exception")],
@@ -191,7 +196,7 @@ class EmagRma(models.Model):
                 self.env._(
                     "eMAG return %(rma)s: set status %(status)s",
                     rma=rma.emag_id,
-                    status=rma_status.STATUS_NAMES[target],
+                    status=rma_status.status_label(self.env, target),
                 ),
             )._emag_push_status(target)
 

@@ -8,7 +8,8 @@
    (``emag.awb.intent``); when one exists, the order is read again and the
    AWBs eMAG lists on it are checked first, so one delivery never gets two.
 4. ``label``: the label PDF, in the account's format, on the picking.
-5. ``invoice``: the customer invoice of the sale order, posted.
+5. ``invoice``: the customer invoice of what this delivery shipped, posted
+   (see :mod:`.fulfilment_invoice`).
 6. ``efactura``: handed to e-Factura through ``account.move._emag_efactura_submit``.
 7. ``attach``: the invoice PDF attached to the eMAG order through a public,
    expiring link, once ``account.move._emag_invoice_attachable`` allows it.
@@ -25,6 +26,7 @@ changes nothing.
 import json
 import logging
 from datetime import timedelta
+from decimal import Decimal
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError, ValidationError
@@ -49,6 +51,7 @@ from .fulfilment_awb import (
     issued_from_response,
     listed_awb_ids,
 )
+from .fulfilment_invoice import DeliveryInvoice
 from .order_payload import FBE_TYPE, SELLER_TYPE, OrderPayloadError, parse_order
 
 _logger = logging.getLogger(__name__)
@@ -256,12 +259,14 @@ class FulfilmentPipeline:
         if order.status == order_status.NEW and self.binding.order_type == "seller":
             self.account._emag_enqueue_acknowledge()
             return waiting(self.env._("The order is not acknowledged on eMAG yet."))
-        return done(self.env._("eMAG status: %(s)s", s=order_status.STATUS_NAMES[order.status]))
+        return done(
+            self.env._("eMAG status: %(s)s", s=order_status.status_label(self.env, order.status))
+        )
 
     def _step_prepared(self):
         current = int(self.binding.emag_status)
         if current in (order_status.PREPARED, order_status.FINALIZED):
-            return done(self.env._("Already %(s)s", s=order_status.STATUS_NAMES[current]))
+            return done(self.env._("Already %(s)s", s=order_status.status_label(self.env, current)))
         verdict = self.binding._emag_check_transition(order_status.PREPARED)
         if not verdict.allowed:
             return failed(verdict.reason)
@@ -282,7 +287,7 @@ class FulfilmentPipeline:
             self._store_awb(issued)
             return done(self.env._("%(n)s (found on eMAG)", n=issued.number))
         order = self._parse(raw)
-        cod = amount_due(raw, order.gross_total())
+        cod = max(amount_due(raw, order.gross_total()) - self._cod_on_other_parcels(), 0)
         request = build_request(
             raw,
             order_id=self.binding.emag_id,
@@ -339,9 +344,8 @@ class FulfilmentPipeline:
         invoice = fulfilment.invoice_id
         if not invoice:
             sale_order = fulfilment.sale_order_id
-            if sale_order.invoice_status == "to invoice":
-                invoice = sale_order._create_invoices()
-            else:
+            invoice = DeliveryInvoice(self.picking).create()
+            if not invoice:
                 # Invoiced by hand already: take that invoice, unless another
                 # delivery of the order has it.
                 taken = (
@@ -446,6 +450,18 @@ class FulfilmentPipeline:
             zipcode=address.zipcode or "",
             address_id=address.emag_id,
         )
+
+    def _cod_on_other_parcels(self):
+        """Cash the AWBs of the order's other deliveries already collect: a
+        split delivery never makes the customer pay twice."""
+        siblings = self.env["emag.fulfilment"].search(
+            [
+                ("emag_order_id", "=", self.binding.id),
+                ("id", "!=", self.fulfilment.id),
+                ("awb_number", "!=", False),
+            ]
+        )
+        return sum((Decimal(str(f.awb_cod)) for f in siblings), Decimal(0))
 
     def _parcels(self):
         """One parcel per outer package of the delivery, else one with its weight."""

@@ -1,7 +1,8 @@
 """Read the account's courier accounts and saved addresses from eMAG (doc §11.6-11.7).
 
-They feed the AWB: the courier account it is issued on, and the pickup
-address it is collected from. Each read replaces the account's copy; the
+They feed the AWBs: the courier account they are issued on, the pickup
+address order parcels are collected from, and the return address returned
+goods are brought back to. Each read replaces the account's copy; the
 choices on the account are kept while eMAG still lists them, and default to
 eMAG's own defaults otherwise.
 """
@@ -12,7 +13,7 @@ from ..lib.emag_api import EmagTransientError, parsing
 
 # courier_account_type values able to carry orders (2 Order, 3 RMA & Order).
 ORDER_COURIER_TYPES = (2, 3)
-PICKUP_ADDRESS_TYPE = "2"
+RETURN_ADDRESS_TYPE, PICKUP_ADDRESS_TYPE = "1", "2"
 
 
 def fetch_shipping_setup(account):
@@ -90,9 +91,14 @@ def _choose_defaults(account):
         account.courier_account_id = env["emag.courier.account"].search(
             [("account_id", "=", account.id), ("for_orders", "=", True)], limit=1
         )
-    if not account.pickup_address_id.active:
-        account.pickup_address_id = env["emag.pickup.address"].search(
-            [("account_id", "=", account.id), ("address_type", "=", PICKUP_ADDRESS_TYPE)],
-            order="is_default desc, id",
-            limit=1,
-        )
+    Address = env["emag.pickup.address"]
+    for field, kind in (
+        ("pickup_address_id", PICKUP_ADDRESS_TYPE),
+        ("return_address_id", RETURN_ADDRESS_TYPE),
+    ):
+        if not account[field].active:
+            account[field] = Address.search(
+                [("account_id", "=", account.id), ("address_type", "=", kind)],
+                order="is_default desc, id",
+                limit=1,
+            )

@@ -148,6 +148,7 @@ class RmaImporter:
                 else False,
                 "pickup_address": address,
                 "pickup_locality_id": pickup["locality_id"],
+                "return_address_emag_id": parsed.return_address_id,
                 "payload": dump_payload(raw),
                 "payload_digest": digest,
             }
@@ -200,7 +201,7 @@ class RmaImporter:
                 rma.message_post(
                     body=self.env._(
                         "The return was %(status)s on eMAG: its return picking is canceled.",
-                        status=rma_status.STATUS_NAMES[status].lower(),
+                        status=rma_status.status_label(self.env, status).lower(),
                     )
                 )
             return

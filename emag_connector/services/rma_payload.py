@@ -60,6 +60,7 @@ class Rma:
     customer_name: str
     customer_phone: str
     pickup: dict
+    return_address_id: str  # the seller's saved address the goods go back to
     reservation_ids: list
     lines: list
 
@@ -129,6 +130,7 @@ def parse_rma(raw, tz):
             key: _text(raw.get(f"pickup_{key}"))
             for key in ("country", "suburb", "city", "address", "zipcode", "locality_id")
         },
+        return_address_id=_text(raw.get("return_address_id")),
         reservation_ids=sorted(
             {
                 _int(awb.get("reservation_id"), "AWB reservation")

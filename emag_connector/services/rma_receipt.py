@@ -285,7 +285,7 @@ def update_order(rma, now=None):
                     "eMAG accepts a partial storno only on finalized orders; order %(o)s is "
                     "%(status)s. Settle it with eMAG.",
                     o=binding.emag_id,
-                    status=order_status.STATUS_NAMES.get(status, status),
+                    status=order_status.status_label(env, status),
                 ),
             )
         for line in raw["products"]:

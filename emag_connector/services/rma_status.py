@@ -22,6 +22,14 @@ STATUS_NAMES = {
 }
 STATUS_SELECTION = [(str(code), name) for code, name in STATUS_NAMES.items()]
 
+
+def status_label(env, status):
+    """The status's name in the user's language, as the selection of
+    ``emag.rma.emag_status`` translates it."""
+    field = env["emag.rma"]._fields["emag_status"]
+    return dict(field._description_selection(env)).get(str(status), str(status))
+
+
 # current status -> statuses a seller may set (the diagonal is a no-op).
 # Status 1 is eMAG's own and has no row: nothing may be pushed from it.
 TRANSITIONS = {

@@ -24,6 +24,8 @@ _logger = logging.getLogger(__name__)
 
 # eMAG keeps returns filtered by creation date; read them in windows of this size.
 WINDOW = timedelta(days=28)
+# Read back a little before the checkpoint: eMAG's clock and ours differ.
+CHECKPOINT_OVERLAP = timedelta(hours=1)
 
 
 def _transient(error, what):
@@ -38,9 +40,17 @@ def payload_version(raw):
 def poll_returns(account, now=None):
     """Queue the import of every return opened in the look-back period that is
     new to Odoo or changed since the last read (seller returns, and FBE ones
-    when the account has FBE stock). Returns the number queued."""
+    when the account has FBE stock). Returns the number queued.
+
+    eMAG filters returns by creation date only, so each poll reads the whole
+    look-back period again (a status change on an older return shows no
+    other way); after an outage longer than that, it reads back to the
+    account's checkpoint, which moves only when a poll went through.
+    """
     now = now or fields.Datetime.now()
     start = now - timedelta(days=account.rma_lookback_days)
+    if account.rma_checkpoint:
+        start = min(start, account.rma_checkpoint - CHECKPOINT_OVERLAP)
     known = dict(
         account.env["emag.rma"]
         .search_fetch([("account_id", "=", account.id)], ["emag_id", "payload_digest", "state"])
@@ -65,6 +75,7 @@ def poll_returns(account, now=None):
             start = stop
     except EmagTransientError as error:
         raise _transient(error, "Reading eMAG returns") from error
+    account.rma_checkpoint = now
     return queued
 
 
@@ -176,13 +187,27 @@ def _digits(phone):
     return digits[-11:] if len(digits) >= 8 else ""
 
 
+def return_address(rma):
+    """The seller's saved eMAG address the goods of ``rma`` go back to: the one
+    eMAG names on the return, else the account's return address."""
+    account = rma.account_id
+    if rma.return_address_emag_id:
+        named = rma.env["emag.pickup.address"].search(
+            [("account_id", "=", account.id), ("emag_id", "=", rma.return_address_emag_id)],
+            limit=1,
+        )
+        if named:
+            return named
+    return account.return_address_id
+
+
 def return_awb_payload(rma, pickup_date, parcels, weight):
     """The ``awb/save`` request of a return: from the customer's pickup address
-    to the account's return address."""
+    to the seller's saved return address (its ``address_id`` stands for the
+    address fields on eMAG's side, which are sent along for the label)."""
     account = rma.account_id
-    warehouse = rma.sale_order_id.warehouse_id or account.warehouse_id
-    address = warehouse.partner_id or account.company_id.partner_id
     company = account.company_id
+    address = return_address(rma)
     return {
         "rma_id": int(rma.emag_id),
         "date": fields.Date.to_string(pickup_date),
@@ -195,12 +220,13 @@ def return_awb_payload(rma, pickup_date, parcels, weight):
         },
         "receiver": {
             "name": company.name,
-            "contact": address.name or company.name,
-            "phone1": _digits(address.phone or company.phone),
+            "contact": account.pickup_contact or company.name,
+            "phone1": _digits(account.pickup_phone or company.phone),
             "legal_entity": 1,
-            "locality_id": account.return_locality_id,
-            "street": account.return_street or address.street or "",
-            "zipcode": address.zip or "",
+            "address_id": address.emag_id or "",
+            "locality_id": address.locality_id,
+            "street": address.street or "",
+            "zipcode": address.zipcode or "",
         },
         "is_oversize": 0,
         "envelope_number": 0,
@@ -216,12 +242,15 @@ def return_address_problems(rma):
     env = rma.env
     receiver = return_awb_payload(rma, fields.Date.today(), 1, 1.0)["receiver"]
     problems = []
-    if not receiver["locality_id"]:
-        problems.append(env._("the locality of the return address on the eMAG account"))
-    if len(receiver["street"]) < 3:
-        problems.append(env._("the street of the return address (account or warehouse)"))
+    if not receiver["address_id"]:
+        problems.append(
+            env._(
+                "a return address on the eMAG account (read the couriers and addresses "
+                "from eMAG, then choose one)"
+            )
+        )
     if not receiver["phone1"]:
-        problems.append(env._("a phone number on the warehouse address or the company"))
+        problems.append(env._("a sender phone on the eMAG account or the company"))
     return problems
 
 

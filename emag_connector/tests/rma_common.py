@@ -11,11 +11,15 @@ class EmagRmaCase(EmagOrderCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.account.return_locality_id = 8801
-        cls.warehouse.partner_id.write({"street": "Str. Depozitului 7", "phone": "0211234567"})
+        cls.account.pickup_phone = "0211234567"
         if "efactura_attach_policy" in cls.account._fields:
             # Without the bridge the PDF is attached once posted; keep that here.
             cls.account.efactura_attach_policy = "posted"
+
+    def setUp(self):
+        super().setUp()
+        # The account's return address, read from eMAG's saved addresses.
+        self.account._emag_fetch_shipping_setup()
 
     # ---------------------------------------------------------------- helpers
 

@@ -169,6 +169,43 @@ class TestFulfilmentPipeline(EmagFulfilmentCase):
         self.assertEqual(len(self.sim_awbs(order)), 1)
         self.assertFalse(picking.activity_ids, "the to-do is closed by the retry")
 
+    def test_awb_refused_for_a_stale_pickup_address_then_retried(self):
+        """The pickup address chosen on the account was deleted on eMAG: eMAG
+        refuses the AWB in its words, the warehouse is told, the address is
+        fixed on the account and Retry issues the AWB."""
+        stale = self.env["emag.pickup.address"].create(
+            {
+                "account_id": self.account.id,
+                "emag_id": "999",
+                "address_type": "2",
+                "locality_id": self.account.pickup_address_id.locality_id,
+                "street": "Depozit vechi 3",
+            }
+        )
+        valid = self.account.pickup_address_id
+        self.account.pickup_address_id = stale
+        order, binding = self.imported_order()
+        picking = self.delivery(binding)
+        fulfilment = self.fulfil(picking)
+        self.assertEqual(fulfilment.state, "failed")
+        self.assertEqual(self.step_states(fulfilment)["awb"], "failed")
+        self.assertIn(
+            "sender.address_id 999 is not one of your saved addresses", fulfilment.message
+        )
+        self.assertEqual(len(picking.activity_ids), 1)
+        self.assertFalse(self.sim_awbs(order))
+
+        self.account.pickup_address_id = valid
+        with trap_jobs() as trap:
+            picking.action_emag_fulfilment_retry()
+            self.run_jobs(trap)
+        self.env.invalidate_all()
+        self.assertEqual(fulfilment.state, "done", fulfilment.message)
+        awbs = self.sim_awbs(order)
+        self.assertEqual(len(awbs), 1)
+        self.assertEqual(awbs[0]["sender"]["address_id"], valid.emag_id)
+        self.assertEqual(picking.carrier_tracking_ref, awbs[0]["awb"][0]["awb_number"])
+
     def test_awb_found_after_a_worker_died_mid_call(self):
         """The request left, eMAG issued the AWB, the worker died before it
         could store the answer: the intent is all that remains."""
@@ -230,6 +267,82 @@ class TestFulfilmentPipeline(EmagFulfilmentCase):
         self.assertEqual(len(fulfilment.invoice_id), 1)
         self.assertEqual(len(binding.sale_order_id.invoice_ids), 1)
         self.assertEqual(self.sim_order(order)["status"], 4)
+
+    def test_partial_delivery_invoices_what_it_shipped(self):
+        """A split delivery gives one invoice per parcel, for what that parcel
+        carried, whatever the products' invoicing policy; the voucher is
+        shared by value, the shipping fee billed once, and the invoices add
+        up to the order to the cent."""
+        kettle, filters = self.products["KT-1700-INOX"], self.products["FLT-AC-2"]
+        kettle.invoice_policy = "order"
+        filters.invoice_policy = "delivery"
+        order, binding = self.imported_order(
+            lines=[{"product_id": 1001, "quantity": 3}, {"product_id": 1002, "quantity": 2}],
+            voucher=True,
+            shipping_tax="19.99",
+        )
+        sale_order = binding.sale_order_id
+        voucher_line = sale_order.order_line.filtered(
+            lambda line: (line.emag_voucher_key or "").startswith("product")
+        )
+        self.assertTrue(voucher_line, "the order carries a product voucher")
+        picking = self.delivery(binding)
+        with trap_jobs() as trap:
+            for move in picking.move_ids:
+                move.quantity = 2 if move.product_id == kettle else 1
+            picking.move_ids.picked = True
+            picking.with_context(skip_backorder=True).button_validate()
+            first = picking.emag_fulfilment_id
+            self.run_jobs(trap)
+        self.env.invalidate_all()
+        self.assertEqual(first.state, "done", first.message)
+
+        def quantities(invoice):
+            return {
+                line.product_id: line.quantity
+                for line in invoice.invoice_line_ids
+                if line.product_id in (kettle | filters)
+            }
+
+        first_invoice = first.invoice_id
+        self.assertEqual(quantities(first_invoice), {kettle: 2, filters: 1})
+        shipping = first_invoice.invoice_line_ids.filtered(
+            lambda line: line.sale_line_ids.emag_voucher_key == "shipping"
+        )
+        self.assertEqual(len(shipping), 1, "the shipping fee goes with the first parcel")
+
+        backorder = self.delivery(binding)
+        self.assertEqual(backorder.backorder_id, picking)
+        second = self.fulfil(backorder)
+        self.assertEqual(second.state, "done", second.message)
+        second_invoice = second.invoice_id
+        self.assertNotEqual(second_invoice, first_invoice, "the backorder gets its own invoice")
+        self.assertEqual(second_invoice.state, "posted")
+        self.assertEqual(quantities(second_invoice), {kettle: 1, filters: 1})
+        self.assertFalse(
+            second_invoice.invoice_line_ids.filtered(
+                lambda line: line.sale_line_ids.emag_voucher_key == "shipping"
+            )
+        )
+        for invoice in first_invoice | second_invoice:
+            voucher = invoice.invoice_line_ids.filtered(lambda x: x.sale_line_ids == voucher_line)
+            self.assertLess(voucher.price_subtotal, 0, f"{invoice.name} carries its voucher share")
+        self.assertAlmostEqual(
+            first_invoice.amount_total + second_invoice.amount_total,
+            float(gross_total(order)),
+            places=2,
+        )
+        self.assertEqual(sale_order.invoice_status, "invoiced")
+        self.assertEqual(voucher_line.qty_invoiced, 1)
+        attached = [a["name"] for a in self.sim_order(order)["attachments"] if a["type"] == 1]
+        self.assertEqual(sorted(attached), sorted([first_invoice.name, second_invoice.name]))
+        awbs = self.sim_awbs(order)
+        self.assertEqual(len(awbs), 2, "one AWB per parcel")
+        self.assertEqual(
+            sorted(awb["cod"] for awb in awbs),
+            [0.0, float(gross_total(order))],
+            "the first parcel collects what is owed, the second nothing more",
+        )
 
     def test_step_runs_are_counted_once_per_step(self):
         _order, binding = self.imported_order()

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -47,9 +50,11 @@ class TestRmaFlow(EmagRmaCase):
         self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
         self.assertEqual(rma.emag_status, str(rma_status.FINALIZED))
         self.assertTrue(rma.credit_note_attached)
-        invoices = [a for a in emag_order["attachments"] if a["type"] == 1]
-        self.assertEqual(len(invoices), 1)
-        self.assertIn("/emag/document/", invoices[0]["url"])
+        attached = [
+            a for a in emag_order["attachments"] if a["type"] == 1 and credit_note.name in a["name"]
+        ]
+        self.assertEqual(len(attached), 1)
+        self.assertIn("/emag/document/", attached[0]["url"])
         self.assertEqual(sale_order.order_line.filtered("emag_line_id").qty_delivered, 0)
 
     def test_partial_return(self):
@@ -82,6 +87,15 @@ class TestRmaFlow(EmagRmaCase):
         ]
         self.assertEqual(len(storno_calls), 1)
         self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
+
+        # Our own storno is a return, not an edit of a shipped order: the next
+        # poll reads the lowered quantity and leaves the order as it is.
+        self.poll()
+        binding = sale_order.emag_order_id
+        self.assertEqual(binding.state, "imported", binding.message)
+        self.assertEqual(
+            sale_order.order_line.filtered("emag_line_id").mapped("product_uom_qty"), [2.0, 1.0]
+        )
 
     def test_two_returns_on_one_order(self):
         """Two returns take the whole order back: the first is a storno, the
@@ -185,3 +199,40 @@ class TestRmaFlow(EmagRmaCase):
         self.assertTrue(rma.activity_ids)
         self.assertEqual(rma.credit_note_id.state, "posted")
         self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
+
+
+@tagged("post_install", "-at_install")
+class TestRmaPolling(EmagRmaCase):
+    def test_each_account_has_its_returns_cron(self):
+        cron = self.account.rma_cron_id
+        self.assertTrue(cron.active)
+        self.assertEqual((cron.interval_number, cron.interval_type), (30, "minutes"))
+        self.account.rma_poll_interval = 120
+        self.assertEqual(cron.interval_number, 120)
+        other = self.env["emag.account"].create({"name": "eMAG HU test", "platform": "emag_hu"})
+        self.assertNotEqual(other.rma_cron_id, cron)
+        other.active = False
+        self.assertFalse(other.rma_cron_id.active)
+        self.assertTrue(cron.active, "pausing one account leaves the others polling")
+        with trap_jobs() as trap:
+            cron.ir_actions_server_id.run()
+            trap.assert_jobs_count(1, only=self.account._emag_poll_returns)
+            self.assertEqual(trap.enqueued_jobs[0].recordset, self.account)
+
+    def test_poll_reads_back_to_the_checkpoint_after_an_outage(self):
+        """A poll moves the account's checkpoint; after an outage longer than
+        the look-back period the next one reads back to it."""
+        now = fields.Datetime.now()
+        self.account.rma_checkpoint = now - timedelta(days=90)
+        self.sim.clear_received()
+        self.read_returns()
+        starts = sorted(r.body["date_start"] for r in self.sim.received(route="rma/read"))
+        self.assertTrue(starts)
+        self.assertLessEqual(starts[0], fields.Datetime.to_string(now - timedelta(days=89)))
+        self.assertGreaterEqual(self.account.rma_checkpoint, now)
+
+        self.sim.clear_received()
+        self.read_returns()
+        starts = sorted(r.body["date_start"] for r in self.sim.received(route="rma/read"))
+        lookback = now - timedelta(days=self.account.rma_lookback_days + 1)
+        self.assertGreaterEqual(starts[0], fields.Datetime.to_string(lookback))

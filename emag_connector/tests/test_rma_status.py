@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -114,12 +115,34 @@ class TestRmaActions(EmagRmaCase):
         self.env.invalidate_all()
         emag_rma = self.sim_rma(sim_rma)
         self.assertEqual(len(emag_rma["awbs"]), 1)
-        self.assertEqual(len(self.sim.received(route="awb/save")), 1)
+        return_awbs = [
+            r for r in self.sim.received(route="awb/save") if r.body["data"][0].get("rma_id")
+        ]
+        self.assertEqual(len(return_awbs), 1)
         self.assertEqual(rma.awb_state, "issued")
         self.assertEqual(rma.awb_reservation_id, str(emag_rma["awbs"][0]["reservation_id"]))
         self.assertTrue(rma.awb_number)
         awb = self.sim.get_awb(USERNAME, int(rma.awb_emag_id))
         self.assertEqual(awb["rma_id"], sim_rma["emag_id"])
+        # Back to the return address eMAG names on the return, one of the seller's saved ones.
+        self.assertEqual(rma.return_address_emag_id, "101")
+        self.assertEqual(awb["receiver"]["address_id"], "101")
+        self.assertEqual(awb["receiver"]["street"], "Depozit retur 1")
+        self.assertEqual(awb["receiver"]["phone1"], "0211234567")
+
+    def test_return_awb_needs_a_saved_return_address(self):
+        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        self.open_return(order, {1001: 1}, pickup_method=2)
+        rma = self.read_returns()
+        self.assertEqual(self.account.return_address_id.emag_id, "101", "eMAG's default")
+        rma.return_address_emag_id = False
+        self.account.return_address_id = False
+        wizard = self.env["emag.rma.awb"].create(
+            {"rma_id": rma.id, "pickup_date": date.today() + timedelta(days=2)}
+        )
+        with self.assertRaisesRegex(UserError, "a return address on the eMAG account"):
+            wizard.action_issue()
+        self.assertFalse(rma.awb_state)
 
 
 @tagged("post_install", "-at_install")

@@ -3,6 +3,9 @@
 """The eMAG fulfilment pipeline with e-Factura: the invoice goes to the ANAF
 simulator, and reaches the eMAG order only once ANAF accepted it."""
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.emag_connector.tests.fulfilment_common import EmagFulfilmentCase
@@ -53,6 +56,25 @@ class TestEmagFulfilmentEfactura(EmagFulfilmentCase, EfacturaBridgeCase):
                 job.perform()
             self.simulator.wait_idle()
             self.env.invalidate_all()
+
+    def test_retry_of_a_waiting_step_brings_its_recheck_forward(self):
+        _order, binding = self.imported_order()
+        with trap_jobs() as trap:
+            fulfilment = self.validate(self.delivery(binding))
+            self._run_pipeline_until_it_rests(trap)
+        self.assertEqual(fulfilment.state, "waiting")
+        # Outside the trap, the waiting step's re-check is a real job, due later.
+        later = fields.Datetime.now() + timedelta(minutes=10)
+        fulfilment._emag_enqueue(eta=later)
+        key = f"emag-fulfilment:{fulfilment.id}"
+        jobs = self.env["queue.job"].sudo()
+        recheck = jobs.search([("identity_key", "=", key)])
+        self.assertEqual(recheck.eta, later)
+
+        fulfilment.action_retry()
+
+        self.assertEqual(jobs.search([("identity_key", "=", key)]), recheck, "still one job")
+        self.assertFalse(recheck.eta, "due now: Retry does not wait for the re-check")
 
     def test_invoice_attached_once_anaf_accepts(self):
         order, binding = self.imported_order()

@@ -174,3 +174,44 @@ def test_unlock_courier_lifts_an_empty_enforced_list(esim, esim_api):
     assert refused["isError"] is True and "cannot be issued" in refused["messages"][0]
     assert esim_api.call(f"order/{order['id']}/unlock-courier")["isError"] is False
     assert esim_api.save("awb/save", awb_request(order["id"]))["isError"] is False
+
+
+def _return_awb_request(esim, rma, receiver):
+    request = {
+        k: v for k, v in awb_request(None, rma_id=rma["emag_id"], cod=0).items() if k != "order_id"
+    }
+    tomorrow = esim.account(USER).now().date() + timedelta(days=1)
+    request.update(sender=dict(RECEIVER), receiver=receiver, date=tomorrow.isoformat())
+    return request
+
+
+def test_saved_address_stands_for_the_return_receiver(esim, esim_api):
+    """4.4.9: a saved ``address_id`` on the seller's side overrides the
+    address fields; an id the seller does not have is refused."""
+    order = esim.create_order(USER, status=4)
+    rma = esim.create_return(USER, order["id"])
+    saved = next(a for a in esim.account(USER).addresses if a["address_type_id"] == 1)
+    contact = {"name": "EXEMPLU SHOP SRL", "contact": "Depozit", "phone1": "0744000333"}
+    result = esim_api.save(
+        "awb/save", _return_awb_request(esim, rma, {**contact, "address_id": saved["address_id"]})
+    )
+    assert result["isError"] is False, result
+    awb = esim.get_awb(USER, result["results"]["awb"][0]["emag_id"])
+    assert awb["receiver"]["locality_id"] == saved["locality_id"]
+    assert awb["receiver"]["street"] == saved["address"]
+
+    unknown = esim_api.save(
+        "awb/save", _return_awb_request(esim, rma, {**contact, "address_id": "9"})
+    )
+    assert unknown["isError"] is True
+    assert "receiver.address_id 9 is not one of your saved addresses" in unknown["messages"][0]
+    assert len(esim.get_return(USER, rma["emag_id"])["awbs"]) == 1
+
+
+def test_saved_address_overrides_the_order_sender(esim, esim_api):
+    order = esim.create_order(USER, status=2)
+    saved = next(a for a in esim.account(USER).addresses if a["address_type_id"] == 2)
+    sender = {**SENDER, "street": "Str. Ignorata 1", "address_id": saved["address_id"]}
+    result = esim_api.save("awb/save", awb_request(order["id"], sender=sender))["results"]
+    awb = esim.get_awb(USER, result["awb"][0]["emag_id"])
+    assert awb["sender"]["street"] == saved["address"]

@@ -26,6 +26,26 @@ AWB_STATUSES = {
 LABEL_FORMATS = ("A4", "A5", "A6")
 
 
+def _saved_address(account, party, role, label):
+    """The party with a saved address applied (4.4.9): an ``address_id`` on
+    the seller's side overrides the address fields sent with it."""
+    if not isinstance(party, dict) or party.get("address_id") in (None, ""):
+        return party
+    wanted = str(party["address_id"])
+    if len(wanted) > 21:
+        raise ApiError(f"{label}: {role}.address_id must have at most 21 characters")
+    saved = next((a for a in account.addresses if str(a["address_id"]) == wanted), None)
+    if saved is None:
+        raise ApiError(f"{label}: {role}.address_id {wanted} is not one of your saved addresses")
+    return {
+        **party,
+        "address_id": wanted,
+        "locality_id": saved["locality_id"],
+        "street": saved["address"],
+        "zipcode": saved["zipcode"],
+    }
+
+
 def _check_party(party, role, label):
     if not isinstance(party, dict):
         raise ApiError(f"{label}: {role} is mandatory")
@@ -95,6 +115,9 @@ def _owner(state, account, entity):
 
 def _validate(state, account, entity):
     record, rma, label = _owner(state, account, entity)
+    # The seller's side: the sender of an order's AWB, the receiver of a return's.
+    seller = "receiver" if rma else "sender"
+    entity[seller] = _saved_address(account, entity.get(seller), seller, label)
     _check_party(entity.get("sender"), "sender", label)
     _check_party(entity.get("receiver"), "receiver", label)
     as_int(entity.get("is_oversize"), "is_oversize", 0, 1)
