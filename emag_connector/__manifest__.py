@@ -34,6 +34,11 @@
         "security/emag_rma_security.xml",
         "data/emag_rma_data.xml",
         "views/emag_rma_views.xml",
+        "security/emag_access_rules.xml",
+        "views/emag_dashboard_views.xml",
+        "security/emag_exception_security.xml",
+        "data/emag_exception_data.xml",
+        "views/emag_exception_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["emag_connector/static/tests/tours/*.js"],

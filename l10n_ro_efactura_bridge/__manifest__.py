@@ -18,5 +18,6 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/emag_account_views.xml",
+        "views/emag_account_dashboard_views.xml",
     ],
 }

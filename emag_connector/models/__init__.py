@@ -21,3 +21,7 @@ from . import emag_rma
 from . import emag_account_returns
 from . import stock_picking_rma
 from . import sale_order_rma
+from . import emag_account_dashboard
+from . import emag_exception
+from . import emag_account_exception
+from . import emag_order_deadline

@@ -5,3 +5,6 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_move_emag_fulfilment
+from . import emag_account_dashboard
+from . import res_company_security
+from . import emag_exception

@@ -13,22 +13,12 @@ import logging
 from odoo import fields
 
 from ..lib.anaf_spv import AnafAuthError, AnafClient, AnafOAuth
+from .anaf_api_log import AnafCallRecorder
 
 _logger = logging.getLogger(__name__)
 
 API_TIMEOUT = (10, 60)  # connect, read: ANAF's upload can take tens of seconds
 TOKEN_TIMEOUT = 30
-
-
-def _log_call(record):
-    _logger.debug(
-        "ANAF %s %s -> %s in %.2fs%s",
-        record.method,
-        record.route,
-        record.status,
-        record.duration,
-        f" ({record.error})" if record.error else "",
-    )
 
 
 class AnafConnection:
@@ -58,7 +48,7 @@ class AnafConnection:
             company.l10n_ro_edi_client_secret,
             endpoints=self.endpoints,
             timeout=TOKEN_TIMEOUT,
-            call_hook=_log_call,
+            call_hook=AnafCallRecorder(company),
         )
 
     def refresh(self):
@@ -90,7 +80,7 @@ class AnafConnection:
             company.l10n_ro_edi_access_token,
             endpoints=self.endpoints,
             timeout=API_TIMEOUT,
-            call_hook=_log_call,
+            call_hook=AnafCallRecorder(company),
         )
 
     def call(self, operation):

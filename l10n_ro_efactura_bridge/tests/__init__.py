@@ -2,3 +2,8 @@ from . import test_efactura_documents
 from . import test_efactura_lifecycle
 from . import test_emag_policy
 from . import test_emag_fulfilment
+from . import test_efactura_sync
+from . import test_efactura_official_rules
+from . import test_emag_exception
+from . import test_dashboard_security
+from . import test_emag_return_credit_note

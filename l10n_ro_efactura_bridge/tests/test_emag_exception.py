@@ -1,0 +1,139 @@
+# Copyright 2026 eMAG Connector Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""e-Factura in the eMAG exception report, and ANAF's calls in the API log:
+built through the eMAG and ANAF simulators."""
+
+from datetime import datetime, time, timedelta
+
+from odoo.tests import tagged
+
+from odoo.addons.emag_connector.tests.fulfilment_common import EmagFulfilmentCase
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from ..lib.anaf_simulator import DEFAULT_CLIENT_SECRET
+from . import test_emag_fulfilment as pipeline_tests
+from .common import EfacturaBridgeCase
+
+
+@tagged("post_install", "-at_install")
+class TestEmagExceptionEfactura(EmagFulfilmentCase, EfacturaBridgeCase):
+    _run_pipeline_until_it_rests = (
+        pipeline_tests.TestEmagFulfilmentEfactura._run_pipeline_until_it_rests
+    )
+    _run_efactura = pipeline_tests.TestEmagFulfilmentEfactura._run_efactura
+
+    @classmethod
+    def get_default_groups(cls):
+        return (
+            super().get_default_groups()
+            | cls.env.ref("emag_connector.group_emag_manager")
+            | cls.env.ref("sales_team.group_sale_manager")
+        )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account.write({"efactura_submit": True, "efactura_attach_policy": "accepted"})
+
+    def report(self, now=None):
+        self.env["emag.exception"]._refresh(now=now)
+        return self.env["emag.exception"].search([("account_id", "=", self.account.id)])
+
+    def line_of(self, lines, record, kind):
+        return lines.filtered(
+            lambda line: (line.res_model, line.res_id, line.kind) == (record._name, record.id, kind)
+        )
+
+    def shipped_invoice(self):
+        """An eMAG order shipped and invoiced; its e-Factura jobs run until ANAF answered."""
+        _order, binding = self.imported_order()
+        with trap_jobs() as trap:
+            fulfilment = self.validate(self.delivery(binding))
+            self._run_pipeline_until_it_rests(trap)
+            self._run_efactura(trap)
+        self.env.invalidate_all()
+        return fulfilment, fulfilment.invoice_id
+
+    def test_rejected_invoice_reported_until_accepted(self):
+        self.simulator.force_verdict(
+            "nok", errors=[("R6.1", "CIF-ul cumparatorului nu figureaza in baza de date")]
+        )
+        _fulfilment, invoice = self.shipped_invoice()
+        self.assertEqual(invoice.l10n_ro_efb_state, "rejected")
+
+        line = self.line_of(self.report(), invoice, "efactura_rejected")
+        self.assertEqual(line.severity, "error")
+        self.assertEqual(line.account_id, self.account)
+        self.assertIn("CIF-ul cumparatorului nu figureaza", line.message)
+        self.assertEqual(line.action_label, "Fix the invoice, then Send again")
+        opened = line.action_run_next()
+        self.assertEqual((opened["res_model"], opened["res_id"]), ("account.move", invoice.id))
+
+        self._send(invoice)  # fixed at ANAF's side: the next verdict is its own
+        self._assert_accepted(invoice)
+        self.assertFalse(self.line_of(self.report(), invoice, "efactura_rejected"))
+
+    def test_invoice_blocked_by_spv_rights_reported_until_resumed(self):
+        # The token's holder has SPV rights on another CIF only.
+        self.simulator.cifs = {"99999999"}
+        self.addCleanup(setattr, self.simulator, "cifs", None)
+        _fulfilment, invoice = self.shipped_invoice()
+        self.assertEqual(invoice.l10n_ro_efb_state, "unauthorized")
+
+        lines = self.report()
+        line = self.line_of(lines, invoice, "efactura_unauthorized")
+        self.assertEqual(line.severity, "error")
+        self.assertIn("Nu aveti drept in SPV", line.message)
+        self.assertEqual(line.action_label, "Fix the ANAF authorisation, then Retry")
+        self.assertFalse(self.line_of(lines, invoice, "efactura_rejected"), "not a rejection")
+        self.assertEqual(self.account.dashboard_efactura_rejected, 1)
+
+        self.simulator.cifs = None  # rights granted in SPV
+        with trap_jobs() as trap:
+            line.action_run_next()
+            self._drain(trap)
+        self._assert_accepted(invoice)
+        self.assertFalse(self.line_of(self.report(), invoice, "efactura_unauthorized"))
+
+    def test_invoice_not_accepted_by_its_deadline(self):
+        self.simulator.set_fault("stareMesaj", "http_error", status=500, count=None)
+        _fulfilment, invoice = self.shipped_invoice()
+        self.assertEqual(invoice.l10n_ro_efb_state, "waiting")
+        deadline = invoice.l10n_ro_efb_deadline
+        self.assertFalse(self.line_of(self.report(), invoice, "efactura_late"), "in time")
+
+        after = datetime.combine(deadline + timedelta(days=1), time(9))
+        line = self.line_of(self.report(after), invoice, "efactura_late")
+        self.assertEqual(line.severity, "error")
+        self.assertIn("Not accepted by ANAF by its deadline", line.message)
+        self.assertEqual(line.action_method, "action_l10n_ro_efb_retry")
+
+        self.simulator.clear_faults()
+        with trap_jobs() as trap:
+            line.action_run_next()
+            self._drain(trap)
+        self._assert_accepted(invoice)
+        self.assertFalse(self.line_of(self.report(after), invoice, "efactura_late"))
+
+    def test_anaf_calls_logged_without_secrets(self):
+        secrets = {
+            self.company.l10n_ro_edi_access_token,
+            self.company.l10n_ro_edi_refresh_token,
+            DEFAULT_CLIENT_SECRET,
+        }
+        self.shipped_invoice()
+
+        logs = self.env["emag.api.log"].search(
+            [("service", "=", "anaf"), ("company_id", "=", self.company.id)]
+        )
+        self.assertTrue({"stareMesaj", "descarcare"} <= set(logs.mapped("route")))
+        self.assertTrue({"upload", "uploadb2c"} & set(logs.mapped("route")), "the upload is logged")
+        self.assertTrue(all(log.duration_ms >= 0 and log.http_status for log in logs))
+        self.assertIn("***", "".join(logs.mapped("request_body")), "the bearer token is masked")
+        for secret in secrets:
+            self.assertTrue(secret)
+            for field in ("request_body", "response_body"):
+                self.assertFalse(
+                    self.env["emag.api.log"].search_count([(field, "ilike", secret)]),
+                    f"a secret is in the API log's {field}",
+                )
