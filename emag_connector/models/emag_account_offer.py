@@ -194,17 +194,21 @@ class EmagAccount(models.Model):
         if result.aborted_by:
             # The rest of the batch waits for the next run; fingerprints tell which.
             self._queue_offer_sync()
-        return self.env._(
+        summary = self.env._(
             "%(calls)s calls: %(created)s created, %(updated)s updated, %(refused)s refused, "
-            "%(attention)s need attention, %(unchanged)s unchanged%(aborted)s",
+            "%(attention)s need attention, %(unchanged)s unchanged",
             calls=result.api_calls,
             created=result.created,
             updated=result.updated,
             refused=result.refused,
             attention=result.attention,
             unchanged=result.unchanged,
-            aborted=f" (stopped: {result.aborted_by})" if result.aborted_by else "",
         )
+        if result.aborted_by:
+            summary = self.env._(
+                "%(summary)s; stopped: %(reason)s", summary=summary, reason=result.aborted_by
+            )
+        return summary
 
     def _job_refresh_offer_status(self):
         """Job: read eMAG's validation of the account's offers."""
