@@ -1,22 +1,117 @@
-# Run inside `odoo-bin shell` by tools/demo.sh; safe to run again.
+# Run inside `odoo-bin shell` by tools/demo.sh, on a freshly installed database,
+# with both sandboxes (the eMAG and ANAF simulators) running.
 #
-# A Romanian shop selling on eMAG Romania, Bulgaria and Hungary from one
-# warehouse: its company (Romanian chart of accounts), one eMAG account per
-# platform on the local eMAG sandbox, and the sandbox catalog as Odoo products
-# with stock and published offers. With the e-Factura bridge installed, the
-# company sends to the local ANAF sandbox.
+# A Romanian shop, Demo Magazin SRL, sells on eMAG Romania, Bulgaria and
+# Hungary from one warehouse. The seed sets up its company (Romanian chart of
+# accounts, e-Factura on the ANAF sandbox), one eMAG account per platform on
+# the eMAG sandbox, the sandbox catalogue as products with stock and published
+# offers, and then plays a believable day through the connector's own jobs:
+#
+# - the day's orders of the three platforms imported and acknowledged
+#   (persons and companies, couriers and lockers, a few Fulfilled-by-eMAG);
+# - two fresh eMAG Romania orders left for the visitor to ship: a person (B2C)
+#   and a company (B2B);
+# - a customer cancellation after acknowledgement, reversed in Odoo;
+# - yesterday's order shipped (AWB, label, invoice accepted by the ANAF
+#   sandbox, invoice PDF on eMAG, finalized), then returned by the customer:
+#   the return is imported with its return picking, left for the visitor to
+#   receive;
+# - a company order whose invoice address is broken: its invoice stops at
+#   e-Factura with the rules' own words, to be fixed and resent;
+# - an order for a product listed on eMAG by hand and unknown to Odoo: parked;
+# - a new offer eMAG refuses (its EAN belongs to another product).
+#
+# Jobs are run here the way the job runner runs them (same controller code,
+# one transaction each), so what the visitor finds is what production does.
+# The facts the walkthrough needs are written to $DEMO_FACTS (JSON).
 # ruff: noqa: F821 (env is the shell's)
 import json
+import logging
 import os
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
-SEED = Path(os.environ["REPO"]) / "emag_connector/lib/emag_simulator/seeds/demo.json"
+from odoo.addons.queue_job.controllers.main import RunJobController
+
+_logger = logging.getLogger("emag_demo_seed")
+
+REPO = Path(os.environ["REPO"])
+EMAG_ROOT = os.environ["EMAG_SANDBOX_ROOT"]  # http://127.0.0.1:8099
+ANAF_URL = os.environ["ANAF_SANDBOX_URL"]  # http://127.0.0.1:8098
+ODOO_URL = os.environ["ODOO_URL"]  # http://127.0.0.1:8069
+FACTS_FILE = Path(os.environ["DEMO_FACTS"])
+SEED = REPO / "emag_connector/lib/emag_simulator/seeds/demo.json"
 seed = json.loads(SEED.read_text())
+RO_USER = next(a["username"] for a in seed["accounts"] if a["platform"] == "emag_ro")
+facts = {"problems": []}
+started = time.monotonic()
+
+
+def say(message):
+    print(f"   [{time.monotonic() - started:5.1f}s] {message}", flush=True)
+
+
+def control(base, method, path, body=None):
+    """Call a sandbox's /_sim control API (plain JSON)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        f"{base}/_sim/{path}", data, {"Content-Type": "application/json"}, method=method
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        raise RuntimeError(f"{method} /_sim/{path}: {error.code} {error.read()[:300]!r}") from None
+
+
+def emag(method, path, body=None):
+    return control(EMAG_ROOT, method, path, body)
+
+
+def label(record, field):
+    """The label of a selection value, as the screens show it."""
+    return dict(record._fields[field]._description_selection(env)).get(record[field], "")
+
+
+def run_jobs(rounds=12):
+    """Run every queued job, as the job runner would, until none is left.
+
+    Jobs that ask to be retried later (ANAF still checking, a fulfilment
+    waiting for ANAF's verdict) are run again at the next round instead of
+    after their delay; ANAF's sandbox is given the time to judge in between.
+    """
+    for _round in range(rounds):
+        env.cr.commit()
+        uuids = env["queue.job"].search([("state", "=", "pending")], order="id").mapped("uuid")
+        if not uuids:
+            return
+        for uuid in uuids:
+            env.cr.execute(
+                "UPDATE queue_job SET state = 'enqueued' WHERE uuid = %s AND state = 'pending'",
+                [uuid],
+            )
+            env.cr.commit()
+            job = RunJobController._acquire_job(env, uuid)
+            if not job:
+                continue
+            try:
+                RunJobController._runjob(env, job)
+            except Exception as error:  # kept as a failed job, as in production
+                env.cr.rollback()
+                facts["problems"].append(f"job {job.description!r} failed: {error}")
+                _logger.warning("demo: job %s failed: %s", job.description, error)
+            env.invalidate_all()
+        control(ANAF_URL, "POST", "wait-idle", {"timeout": 20})
+
+
+# ---------------------------------------------------------------- company
+
 romania = env.ref("base.ro")
 bucharest = env["res.country.state"].search(
     [("country_id", "=", romania.id), ("code", "=", "B")], limit=1
 )
-
 company = env["res.company"].search([("name", "=", "Demo Magazin SRL")], limit=1)
 if not company:
     values = {
@@ -29,6 +124,8 @@ if not company:
         "city": "Sector 3",
         "state_id": bucharest.id,
         "zip": "030167",
+        "phone": "+40 21 000 0000",
+        "email": "contact@demo-magazin.example.ro",
     }
     if "iap_enrich_auto_done" in env["res.company"]._fields:
         # Odoo would look the company up on its partner-autocomplete service;
@@ -39,39 +136,71 @@ if not company:
 admin = env.ref("base.user_admin")
 admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
 env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+# Links handed to eMAG (callbacks, invoice PDFs) must name this server.
+params = env["ir.config_parameter"].sudo()
+params.set_param("web.base.url", ODOO_URL)
+params.set_param("web.base.url.freeze", "True")
+
 warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
 if not warehouse:
     warehouse = env["stock.warehouse"].create(
         {"name": "Depozit Bucuresti", "code": "BUC", "company_id": company.id}
     )
+fbe_warehouse = env["stock.warehouse"].search(
+    [("company_id", "=", company.id), ("code", "=", "FBE")], limit=1
+) or env["stock.warehouse"].create(
+    {"name": "eMAG Fulfilment (FBE)", "code": "FBE", "company_id": company.id}
+)
 
-if "l10n_ro_efb_environment" in company._fields:
-    company.write(
-        {
-            "l10n_ro_efb_environment": "sandbox",
-            "l10n_ro_efb_sandbox_url": os.environ["ANAF_SANDBOX_URL"],
-        }
-    )
-    company.action_l10n_ro_efb_connect_sandbox()
-    print(f"e-Factura: {company.name} sends to the ANAF sandbox {os.environ['ANAF_SANDBOX_URL']}")
+company.write({"l10n_ro_efb_environment": "sandbox", "l10n_ro_efb_sandbox_url": ANAF_URL})
+# The tokens are stored from a cursor of their own: the company row must not
+# be held by this transaction.
+env.cr.commit()
+company.action_l10n_ro_efb_connect_sandbox()
+say(f"{company.name}: e-Factura on the ANAF sandbox {ANAF_URL}")
 
-names = {"emag_ro": "eMAG Romania", "emag_bg": "eMAG Bulgaria", "emag_hu": "eMAG Hungary"}
+# --------------------------------------------------------------- accounts
+
+# One warehouse, three platforms: Romania may promise 60 % of the free
+# stock, Bulgaria and Hungary 20 % each, so no unit is sold twice.
+PLATFORM_SETUP = {
+    "emag_ro": {"name": "eMAG Romania", "stock_share_percent": 60.0},
+    "emag_bg": {"name": "eMAG Bulgaria", "stock_share_percent": 20.0},
+    "emag_hu": {"name": "eMAG Hungary", "stock_share_percent": 20.0},
+}
 Account = env["emag.account"].with_context(active_test=False)
+accounts = {}
 for entry in seed["accounts"]:
     values = {
-        "name": names[entry["platform"]],
+        **PLATFORM_SETUP[entry["platform"]],
         "platform": entry["platform"],
         "company_id": company.id,
         "api_username": entry["username"],
         "api_password": entry["password"],
         "warehouse_id": warehouse.id,
     }
+    if entry["platform"] == "emag_ro":
+        values["fbe_warehouse_id"] = fbe_warehouse.id
     account = Account.search([("api_username", "=", entry["username"])], limit=1)
     if not account:
         account = Account.create(values)
-    account.write({**values, "api_url": os.environ["EMAG_SANDBOX_URL"]})
-    print(f"{account.name}: {account.api_url} as {entry['username']}")
+    account.write({**values, "api_url": f"{EMAG_ROOT}/api-3"})
+    account.action_test_connection()
+    accounts[entry["platform"]] = account
+    # VAT rates, handling times and categories, then couriers and addresses.
+    account.action_sync_reference_data()
+    account.action_fetch_shipping_setup()
+run_jobs()
+for account in accounts.values():
+    say(
+        f"{account.name}: {account.connection_state}, courier "
+        f"{account.courier_account_id.name or '-'}, pickup {account.pickup_address_id.city or '-'}"
+    )
 
+# ---------------------------------------------------------------- catalog
+
+for entry in seed["accounts"]:
+    account = accounts[entry["platform"]]
     for item in entry["offers"]:
         product = env["product.product"].search([("default_code", "=", item["part_number"])])
         if not product:
@@ -79,31 +208,249 @@ for entry in seed["accounts"]:
                 {
                     "name": item["name"],
                     "default_code": item["part_number"],
-                    "barcode": (item.get("ean") or [False])[0],
                     "type": "consu",
                     "is_storable": True,
                     "list_price": float(item["sale_price"]) * 1.21,
+                    "weight": 1.5,
                     "company_id": False,
                 }
             )
             quantity = sum(stock["value"] for stock in item.get("stock", []))
             env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, quantity)
-        offer = env["emag.offer"].search(
+        if not env["emag.offer"].search_count(
             [("account_id", "=", account.id), ("product_id", "=", product.id)]
-        )
-        if not offer:
+        ):
+            # Listed on eMAG before Odoo took over: bound by its seller product id
+            # and attached to its eMAG product (part number key).
+            listed = emag("GET", f"offers/{entry['username']}/{item['id']}")
             env["emag.offer"].create(
                 {
                     "account_id": account.id,
                     "product_id": product.id,
+                    "publication_path": "pnk",
+                    "part_number_key": listed["part_number_key"],
+                    "category_id": env["emag.category"]
+                    .search(
+                        [
+                            ("platform", "=", account.platform),
+                            ("emag_id", "=", item["category_id"]),
+                        ],
+                        limit=1,
+                    )
+                    .id,
                     "part_number": item["part_number"],
                     "seller_product_id": item["id"],
                     "publish": True,
                     "emag_created": True,
                     "state": "published",
                     "warranty": item.get("warranty", 0),
+                    "min_sale_price": float(item["min_sale_price"]),
+                    "max_sale_price": float(item["max_sale_price"]),
                 }
             )
-    # Read the sandbox's day of orders now rather than at the first poll.
+    account.action_sync_offers()
+
+# A bundle to be attached to an eMAG product by its part number key, copied
+# from the wrong page: eMAG knows no such product and refuses the offer.
+ro = accounts["emag_ro"]
+bundle = env["product.product"].search([("default_code", "=", "KT-1700-DUO")]) or env[
+    "product.product"
+].create(
+    {
+        "name": "Set 2 fierbătoare electrice Exemplu 1.7L, inox",
+        "default_code": "KT-1700-DUO",
+        "type": "consu",
+        "is_storable": True,
+        "list_price": 189.0,
+        "weight": 3.0,
+        "company_id": False,
+    }
+)
+env["stock.quant"]._update_available_quantity(bundle, warehouse.lot_stock_id, 10)
+rejected_offer = env["emag.offer"].search(
+    [("account_id", "=", ro.id), ("product_id", "=", bundle.id)]
+) or env["emag.offer"].create(
+    {
+        "account_id": ro.id,
+        "product_id": bundle.id,
+        "publish": True,
+        "publication_path": "pnk",
+        "part_number_key": "DX9K2LMBM",
+        "warranty": 24,
+    }
+)
+ro._queue_offer_sync(rejected_offer)
+run_jobs()
+say(
+    "offers: "
+    + ", ".join(
+        f"{count} {state}"
+        for state, count in env["emag.offer"]._read_group([], ["state"], ["__count"])
+    )
+)
+facts["rejected_offer"] = {
+    "id": rejected_offer.id,
+    "state": label(rejected_offer, "state"),
+    "reason": rejected_offer.state_reason,
+}
+
+# ------------------------------------------------------------- the orders
+
+
+def new_order(**options):
+    """An eMAG Romania order placed now in the sandbox; returns its id."""
+    return emag("POST", "orders", {"username": RO_USER, "status": 1, **options})["id"]
+
+
+def binding(emag_id):
+    return env["emag.order"].search([("account_id", "=", ro.id), ("emag_id", "=", str(emag_id))])
+
+
+def ship(order_binding):
+    """Validate the delivery of an imported order, as the warehouse would."""
+    picking = order_binding.sale_order_id.picking_ids.filtered(
+        lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel")
+    )[:1]
+    picking.action_assign()
+    for move in picking.move_ids:
+        move.quantity = move.product_uom_qty
+    picking.move_ids.picked = True
+    picking.button_validate()
+    return picking
+
+
+# The morning's orders of the three platforms (the sandbox's seeded day).
+for account in accounts.values():
     account.action_sync_orders_now()
+run_jobs()
+
+# Fresh orders for the visitor: a person paying cash on delivery, a company.
+b2c_id = new_order(b2b=False, locker=False, payment_mode_id=1, voucher=False)
+b2b_id = new_order(b2b=True, locker=False, payment_mode_id=1, voucher=False)
+# Acknowledged, then canceled by the customer before anything left.
+cancel_id = new_order(b2b=False, locker=False)
+# Shipped yesterday, returned today.
+returned_id = new_order(b2b=False, locker=False, payment_mode_id=1, voucher=False)
+# A company whose invoice address will be broken in Odoo (not the one above).
+b2b_name = emag("GET", f"orders/{RO_USER}/{b2b_id}")["customer"]["company"]
+extra_ids = []
+for _attempt in range(12):
+    broken_id = new_order(b2b=True, locker=False, payment_mode_id=1, voucher=False)
+    if emag("GET", f"orders/{RO_USER}/{broken_id}")["customer"]["company"] != b2b_name:
+        break
+    extra_ids.append(broken_id)  # the same company again: an ordinary order of the day
+# A product the seller listed on eMAG by hand; Odoo does not know it.
+hand_listed = dict(seed["accounts"][0]["offers"][0])
+hand_listed.update(
+    id=1999,
+    name="Cană termică Exemplu 450 ml",
+    part_number="MUG-450-HAND",
+    ean=["5940000009997"],
+    sale_price="41.3223",
+    min_sale_price="30",
+    max_sale_price="60",
+)
+emag("POST", "offers", {"username": RO_USER, "offer": hand_listed})
+unknown_id = new_order(lines=[{"product_id": 1999, "quantity": 1}], voucher=False)
+# eMAG calls the seller back for each new order; the callback queues its import.
+for emag_id in (b2c_id, b2b_id, cancel_id, returned_id, broken_id, unknown_id, *extra_ids):
+    ro._emag_enqueue_import(emag_id)
+run_jobs()
+
+emag("POST", f"orders/{RO_USER}/{cancel_id}/customer_cancel", {})
+ro._emag_enqueue_import(cancel_id)  # the cancellation callback
+run_jobs()
+
+shipped = ship(binding(returned_id))
+run_jobs(rounds=20)
+say(f"{shipped.name}: fulfilment {shipped.emag_fulfilment_id.summary or '-'}")
+
+broken = binding(broken_id)
+invoice_address = broken.sale_order_id.partner_invoice_id
+facts["broken_partner"] = {
+    "id": invoice_address.id,
+    "name": invoice_address.commercial_partner_id.name,
+    "city": invoice_address.city,
+    "county": invoice_address.state_id.name,
+}
+# Someone "cleaned" the customer's card: the town and the county are gone.
+(invoice_address | invoice_address.commercial_partner_id).write({"city": False, "state_id": False})
+broken_picking = ship(broken)
+run_jobs(rounds=8)
+broken_invoice = broken_picking.emag_fulfilment_id.invoice_id
+say(f"{broken_invoice.name}: e-Factura {broken_invoice.l10n_ro_efb_state}")
+
+emag("POST", "returns", {"username": RO_USER, "order_id": returned_id})
+ro.action_sync_returns_now()
+run_jobs()
+
+# ------------------------------------------------------------- callbacks
+
+# From now on the sandbox calls Odoo back the moment an order is placed or
+# canceled, as eMAG does with the URL given in its seller area.
+for account in accounts.values():
+    url = account.order_callback_url  # built on web.base.url, i.e. ODOO_URL
+    emag(
+        "PATCH",
+        f"accounts/{account.api_username}",
+        {"callback_url": url, "cancel_callback_url": url},
+    )
 env.cr.commit()
+
+
+def order_facts(emag_id):
+    found = binding(emag_id)
+    sale = found.sale_order_id
+    return {
+        "emag_id": emag_id,
+        "binding_id": found.id,
+        "state": found.state,
+        "message": found.message or "",
+        "sale_order": sale.name or "",
+        "sale_order_id": sale.id,
+        "sale_state": label(sale, "state") if sale else "",
+        "customer": sale.partner_id.display_name or "",
+        "picking_id": sale.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")[:1].id,
+    }
+
+
+returned = binding(returned_id)
+rma = env["emag.rma"].search([("emag_order_id", "=", returned.id)], limit=1)
+facts.update(
+    {
+        "odoo_url": ODOO_URL,
+        "emag_sandbox": EMAG_ROOT,
+        "anaf_sandbox": ANAF_URL,
+        "ro_user": RO_USER,
+        "b2c": order_facts(b2c_id),
+        "b2b": order_facts(b2b_id),
+        "canceled": order_facts(cancel_id),
+        "returned": dict(
+            order_facts(returned_id),
+            picking=shipped.name,
+            fulfilment=shipped.emag_fulfilment_id.summary or "",
+            invoice=shipped.emag_fulfilment_id.invoice_id.name or "",
+            efactura=label(shipped.emag_fulfilment_id.invoice_id, "l10n_ro_efb_state"),
+        ),
+        "rma": {
+            "id": rma.id,
+            "emag_id": rma.emag_id,
+            "state": rma.state,
+            "message": rma.message or "",
+            "return_picking_id": rma.return_picking_ids[:1].id,
+            "return_picking": rma.return_picking_ids[:1].name or "",
+        },
+        "broken": dict(
+            order_facts(broken_id),
+            invoice=broken_invoice.name or "",
+            invoice_id=broken_invoice.id,
+            efactura=label(broken_invoice, "l10n_ro_efb_state"),
+            efactura_message=broken_invoice.l10n_ro_efb_message or "",
+        ),
+        "unknown_product": order_facts(unknown_id),
+        "orders": {account.name: account.emag_order_count for account in accounts.values()},
+        "seconds": round(time.monotonic() - started, 1),
+    }
+)
+FACTS_FILE.write_text(json.dumps(facts, indent=1, ensure_ascii=False))
+say(f"done; facts in {FACTS_FILE}")
