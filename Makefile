@@ -4,12 +4,13 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 ONLY ?=
 
-.PHONY: help venv test test-pure test-odoo lint format demo bench clean
+.PHONY: help venv test test-pure test-odoo lint format demo bench screenshots clean
 
 help:
 	@echo "make test    - pure tests, then the Odoo tests when an Odoo tree is found (ODOO_PATH, /opt/odoo)"
 	@echo "make demo    - Odoo on http://localhost:8069 with both addons, against the eMAG and ANAF sandboxes"
 	@echo "make bench   - benchmarks, one name=value line per figure (ONLY=api for one of them)"
+	@echo "make screenshots - refresh docs/images/ from the demo (headless Chromium)"
 	@echo "make lint    - ruff"
 
 venv:
@@ -37,6 +38,9 @@ demo: venv
 
 bench: venv
 	@ONLY=$(ONLY) tools/bench.sh
+
+screenshots: venv
+	@tools/screenshots.sh
 
 clean:
 	rm -rf .odoo .pytest_cache .ruff_cache
