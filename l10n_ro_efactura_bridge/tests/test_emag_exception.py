@@ -7,34 +7,14 @@ from datetime import datetime, time, timedelta
 
 from odoo.tests import tagged
 
-from odoo.addons.emag_connector.tests.fulfilment_common import EmagFulfilmentCase
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..lib.anaf_simulator import DEFAULT_CLIENT_SECRET
-from . import test_emag_fulfilment as pipeline_tests
-from .common import EfacturaBridgeCase
+from .emag_common import EmagFulfilmentEfacturaCase
 
 
 @tagged("post_install", "-at_install")
-class TestEmagExceptionEfactura(EmagFulfilmentCase, EfacturaBridgeCase):
-    _run_pipeline_until_it_rests = (
-        pipeline_tests.TestEmagFulfilmentEfactura._run_pipeline_until_it_rests
-    )
-    _run_efactura = pipeline_tests.TestEmagFulfilmentEfactura._run_efactura
-
-    @classmethod
-    def get_default_groups(cls):
-        return (
-            super().get_default_groups()
-            | cls.env.ref("emag_connector.group_emag_manager")
-            | cls.env.ref("sales_team.group_sale_manager")
-        )
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.account.write({"efactura_submit": True, "efactura_attach_policy": "accepted"})
-
+class TestEmagExceptionEfactura(EmagFulfilmentEfacturaCase):
     def report(self, now=None):
         self.env["emag.exception"]._refresh(now=now)
         return self.env["emag.exception"].search([("account_id", "=", self.account.id)])

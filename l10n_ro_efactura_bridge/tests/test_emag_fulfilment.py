@@ -8,55 +8,13 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from odoo.addons.emag_connector.tests.fulfilment_common import EmagFulfilmentCase
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .common import EfacturaBridgeCase
+from .emag_common import EmagFulfilmentEfacturaCase
 
 
 @tagged("post_install", "-at_install")
-class TestEmagFulfilmentEfactura(EmagFulfilmentCase, EfacturaBridgeCase):
-    @classmethod
-    def get_default_groups(cls):
-        # The test user sets up the eMAG account and sells, besides invoicing.
-        return (
-            super().get_default_groups()
-            | cls.env.ref("emag_connector.group_emag_manager")
-            | cls.env.ref("sales_team.group_sale_manager")
-        )
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.account.write({"efactura_submit": True, "efactura_attach_policy": "accepted"})
-
-    def _run_pipeline_until_it_rests(self, trap):
-        """Run only the pipeline's steps, until one waits or all are done."""
-        fulfilment = self.env["emag.fulfilment"]
-        for _round in range(20):
-            steps = [job for job in trap.enqueued_jobs if job.method_name == "_emag_run_step"]
-            if not steps:
-                return
-            for job in steps:
-                trap.enqueued_jobs.remove(job)
-                job.perform()
-                fulfilment = job.recordset
-            self.env.invalidate_all()
-            if fulfilment.state != "running":
-                return
-
-    def _run_efactura(self, trap):
-        """Run the e-Factura jobs until ANAF answered."""
-        for _round in range(8):
-            jobs = [job for job in trap.enqueued_jobs if job.method_name != "_emag_run_step"]
-            if not jobs:
-                return
-            for job in jobs:
-                trap.enqueued_jobs.remove(job)
-                job.perform()
-            self.simulator.wait_idle()
-            self.env.invalidate_all()
-
+class TestEmagFulfilmentEfactura(EmagFulfilmentEfacturaCase):
     def test_retry_of_a_waiting_step_brings_its_recheck_forward(self):
         _order, binding = self.imported_order()
         with trap_jobs() as trap:

@@ -14,19 +14,11 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import EfacturaBridgeCase
+from .emag_common import EmagSellerGroupsMixin
 
 
 @tagged("post_install", "-at_install")
-class TestEmagReturnCreditNote(EmagRmaCase, EfacturaBridgeCase):
-    @classmethod
-    def get_default_groups(cls):
-        # The test user sets up the eMAG account and sells, besides invoicing.
-        return (
-            super().get_default_groups()
-            | cls.env.ref("emag_connector.group_emag_manager")
-            | cls.env.ref("sales_team.group_sale_manager")
-        )
-
+class TestEmagReturnCreditNote(EmagSellerGroupsMixin, EmagRmaCase, EfacturaBridgeCase):
     def shipped_and_accepted(self, lines):
         """An order shipped and invoiced, its invoice accepted by ANAF; from
         then on the account sends to ANAF on posting and attaches to eMAG
