@@ -101,3 +101,12 @@ def test_emag_side_line_edit_before_acknowledge(esim, esim_api):
     ]
     read = esim_api.call("order/read", {"id": order["id"]})["results"][0]
     assert read["modified"] >= order["modified"] and len(read["products"]) == 2
+
+
+def test_new_order_placed_earlier_is_modified_when_it_reaches_the_seller(esim, esim_api):
+    """The placing time is drawn in the past; the order only reaches the
+    seller's list now, which an incremental read (``modifiedAfter``) must see."""
+    order = esim.create_order(USER, status=1, lines=order_lines(1))
+    assert order["date"] == order["created"] < order["modified"]
+    read = esim_api.call("order/read", {"modifiedAfter": order["created"]})["results"]
+    assert [found["id"] for found in read] == [order["id"]]

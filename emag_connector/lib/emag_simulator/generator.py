@@ -314,6 +314,10 @@ class OrderGenerator:
         rng, account = self.rng, self.account
         moment = date or account.now() - timedelta(minutes=rng.randint(1, 90))
         stamp = fmt_datetime(moment)
+        # Placed a while ago, it reaches the seller's list now: that is its last
+        # modification (what an incremental read filters on). A test giving the
+        # date sets the whole timeline itself.
+        appeared = stamp if date else fmt_datetime(account.now())
         if payment_mode_id is None:
             payment_mode_id = rng.choices((1, 3, 2), weights=(6, 3, 1))[0]
         b2b = rng.random() < 0.25 if b2b is None else b2b
@@ -332,7 +336,7 @@ class OrderGenerator:
             "parent_id": None,
             "date": stamp,
             "created": stamp,
-            "modified": stamp,
+            "modified": appeared,
             "status": status,
             "is_complete": 1,
             "payment_mode": payment_mode,
