@@ -14,6 +14,8 @@ on it instead of failing with a serialization error.
 
 import time
 
+from odoo.sql_db import Cursor
+
 from ..lib.emag_api.ratelimit import DEFAULT_SAFETY_MARGIN, pacing_interval
 
 _RESERVE = """
@@ -58,5 +60,9 @@ class PostgresLimiter:
 
     def _cursor(self):
         cr = self.registry.cursor()
-        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        # Only a real cursor starts a transaction of its own. A registry under
+        # test lends pseudo-cursors on the test's transaction, begun already:
+        # its isolation level can no longer change, and nothing races there.
+        if isinstance(cr, Cursor):
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         return cr

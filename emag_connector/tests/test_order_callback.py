@@ -4,7 +4,6 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.queue_job.job import Job
 
-from ..services.rate_limiter import PostgresLimiter
 from .order_common import USERNAME, EmagOrderCase
 
 
@@ -55,9 +54,6 @@ class TestOrderCallbackFromSimulator(EmagOrderCase, HttpCase):
 
     def setUp(self):
         super().setUp()
-        # An HttpCase hands every new cursor the test's own transaction, where
-        # the limiter's READ COMMITTED switch comes too late: keep the default.
-        self.patch(PostgresLimiter, "_cursor", lambda limiter: limiter.registry.cursor())
         self.env["ir.config_parameter"].set_param("web.base.url", self.base_url())
         url = self.account.order_callback_url
         self.assertTrue(url.startswith(self.base_url()))
