@@ -1,5 +1,6 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import hashlib
 import random
 import secrets
 from datetime import timedelta
@@ -180,6 +181,25 @@ class EmagAccount(models.Model):
             ._emag_import_order(str(emag_id), raw)
         )
 
+    def _emag_enqueue_imports(self, payloads):
+        """Queue the import of a batch of order payloads in one job. The key
+        names every order and modification time in it: the same reads queued
+        twice make one job."""
+        self.ensure_one()
+        payloads = [raw if isinstance(raw, dict) else {"unreadable": repr(raw)} for raw in payloads]
+        versions = sorted(f"{raw.get('id')}@{raw.get('modified')}" for raw in payloads)
+        digest = hashlib.sha256("|".join(versions).encode()).hexdigest()[:32]
+        return (
+            self.with_company(self.company_id)
+            .with_delay(
+                identity_key=f"emag-order-import-batch:{self.id}:{digest}",
+                description=self.env._(
+                    "eMAG: import %(count)s orders of %(a)s", count=len(payloads), a=self.name
+                ),
+            )
+            ._emag_import_orders(payloads)
+        )
+
     def _emag_enqueue_acknowledge(self, eta=None):
         self.ensure_one()
         return (
@@ -199,6 +219,10 @@ class EmagAccount(models.Model):
     def _emag_import_order(self, emag_id, raw=None):
         """Job: import or update one order."""
         order_sync.import_order(self, emag_id, raw)
+
+    def _emag_import_orders(self, payloads):
+        """Job: import or update a batch of orders read by a poll or a sweep."""
+        order_sync.import_orders(self, payloads)
 
     def _emag_acknowledge_orders(self):
         """Job: acknowledge the confirmed orders eMAG still shows as new."""

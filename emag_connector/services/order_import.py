@@ -16,6 +16,11 @@ The flow for one order (see :meth:`OrderImporter.import_order`):
    is flagged for a person otherwise; removed lines and lower quantities
    update the order while its delivery is not done.
 
+A poll's batch (:meth:`OrderImporter.import_orders`) runs steps 1, 2 and 4 per
+order, then step 3 for all its new orders at once: one ``create`` and one
+``action_confirm`` for all the sale orders, back to one order at a time when
+Odoo refuses one of them.
+
 Acknowledging on eMAG is a separate job (:mod:`.order_sync`), run after this
 transaction is committed.
 
@@ -40,7 +45,9 @@ cannot write with its price precision), the order is parked, never
 adjusted.
 """
 
+import copy
 import json
+from datetime import datetime
 
 import psycopg2
 
@@ -52,7 +59,9 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from ..lib.emag_api import PLATFORMS
 from . import order_status
 from .order_partner import CustomerError, CustomerResolver
-from .order_payload import FBE_TYPE, OrderPayloadError, parse_order
+from .order_payload import FBE_TYPE, OrderPayloadError, modified_at, parse_order
+
+_EPOCH = datetime.min
 
 
 class OrderImportError(ValueError):
@@ -64,6 +73,14 @@ def lock_order(env, account, emag_id):
     env.cr.execute(
         "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"emag.order:{account.id}:{emag_id}",)
     )
+
+
+# What refuses one order without failing the job: the order is parked with the reason.
+REFUSALS = (OrderImportError, CustomerError, UserError, ValidationError)
+
+
+def refusal_reason(error):
+    return str(error.args[0] if error.args else error)
 
 
 def payload_key(raw):
@@ -105,15 +122,68 @@ class OrderImporter:
         binding = self.Binding.search(
             [("account_id", "=", self.account.id), ("emag_id", "=", emag_id)], limit=1
         )
+        binding, new_order = self._receive(emag_id, raw, binding)
+        if new_order:
+            self._create(binding, new_order)
+        return binding
+
+    def import_orders(self, payloads):
+        """Import several order payloads in one transaction (a poll's batch).
+
+        Each order is read, checked and updated on its own, as
+        :meth:`import_order` does; the sale orders of the new ones are then
+        created and confirmed together, which costs Odoo less than half of
+        what one at a time does (one procurement run, one flush). When one of
+        them is refused there, they are made one at a time again, so that only
+        that one is parked.
+
+        :param payloads: ``[(emag_id, raw)]``
+        :return: the ``emag.order`` bindings
+        """
+        platform = PLATFORMS[self.account.platform]
+        latest = {}
+        for emag_id, raw in payloads:
+            emag_id = str(emag_id)
+            # The same order read twice (two windows): the newer read wins.
+            earlier = latest.get(emag_id)
+            if earlier is None or (modified_at(raw, platform) or _EPOCH) >= (
+                modified_at(earlier, platform) or _EPOCH
+            ):
+                latest[emag_id] = raw
+        # Always in the same order: two batches sharing orders never deadlock.
+        for emag_id in sorted(latest):
+            lock_order(self.env, self.account, emag_id)
+        existing = {
+            binding.emag_id: binding
+            for binding in self.Binding.search(
+                [("account_id", "=", self.account.id), ("emag_id", "in", list(latest))]
+            )
+        }
+        bindings = self.Binding
+        new_orders = []
+        for emag_id, raw in latest.items():
+            binding, new_order = self._receive(emag_id, raw, existing.get(emag_id, self.Binding))
+            bindings |= binding
+            if new_order:
+                new_orders.append((binding, new_order))
+        self._create_together(new_orders)
+        return bindings
+
+    def _receive(self, emag_id, raw, binding):
+        """Record what eMAG says of one order and apply it to an imported one.
+
+        :return: ``(binding, order)`` where ``order`` is the parsed payload
+            when its sale order is still to be created, else ``None``
+        """
         platform = PLATFORMS[self.account.platform]
         try:
             order = parse_order(raw, platform)
         except OrderPayloadError as error:
             binding = binding or self._create_binding(emag_id, None)
             binding._emag_park(str(error), raw)
-            return binding
+            return binding, None
         if binding.emag_modified and order.modified < binding.emag_modified:
-            return binding  # an older read arriving late: the binding already knows better
+            return binding, None  # an older read arriving late: the binding already knows better
         if binding:
             binding._emag_store_payload(order, raw)
         else:
@@ -128,8 +198,8 @@ class OrderImporter:
                 }
             )
         else:
-            self._create(binding, order)
-        return binding
+            return binding, order
+        return binding, None
 
     def _create_binding(self, emag_id, order):
         values = {"account_id": self.account.id, "emag_id": emag_id}
@@ -150,13 +220,57 @@ class OrderImporter:
 
     # ----------------------------------------------------------------- create
 
-    def _create(self, binding, order):
+    def _create(self, binding, order, values=None):
+        """Create and confirm the sale order of one order, or park it."""
         try:
             with self.env.cr.savepoint():
-                sale_order = self._create_sale_order(binding, order)
-        except (OrderImportError, CustomerError, UserError, ValidationError) as error:
-            binding._emag_park(str(error.args[0] if error.args else error))
+                if values is None:
+                    values = self._sale_order_values(binding, order)
+                sale_order = self._new_sale_orders([values])
+                self._match_total(sale_order, order)
+                sale_order.action_confirm()
+        except REFUSALS as error:
+            self._taxes.clear()  # one may have been created in the rolled-back savepoint
+            binding._emag_park(refusal_reason(error))
             return
+        self._created(binding, order, sale_order)
+
+    def _create_together(self, new_orders):
+        """Create and confirm the sale orders of ``[(binding, order)]`` in one go."""
+        if len(new_orders) < 2:
+            for binding, order in new_orders:
+                self._create(binding, order)
+            return
+        customers = self._resolve_customers([order.customer for _binding, order in new_orders])
+        prepared = []
+        for (binding, order), customer in zip(new_orders, customers, strict=True):
+            try:
+                with self.env.cr.savepoint():
+                    values = self._sale_order_values(binding, order, customer)
+                    prepared.append((binding, order, values))
+            except REFUSALS as error:
+                self._taxes.clear()
+                binding._emag_park(refusal_reason(error))
+        try:
+            with self.env.cr.savepoint():
+                # Copies: create() may write into them, the fallback needs them intact.
+                sale_orders = self._new_sale_orders(
+                    [copy.deepcopy(values) for _b, _o, values in prepared]
+                )
+                for (_binding, order, _values), sale_order in zip(prepared, sale_orders):
+                    self._match_total(sale_order, order)
+                sale_orders.action_confirm()
+        except REFUSALS:
+            # Which one was refused is not known: one at a time, each in its
+            # own savepoint, parks that one alone.
+            self._taxes.clear()
+            for binding, order, values in prepared:
+                self._create(binding, order, values)
+            return
+        for (binding, order, _values), sale_order in zip(prepared, sale_orders):
+            self._created(binding, order, sale_order)
+
+    def _created(self, binding, order, sale_order):
         values = {"sale_order_id": sale_order.id}
         if binding.state != "imported" or binding.message:
             values.update(state="imported", message=False)  # a Retry that worked
@@ -164,7 +278,19 @@ class OrderImporter:
         if order.cancellation_request:
             self._cancel_from_emag(binding, order)
 
-    def _create_sale_order(self, binding, order):
+    def _resolve_customers(self, customers):
+        """The customers of a batch, found or created together (see
+        :meth:`CustomerResolver.resolve_many`); ``None`` for each when Odoo
+        refuses one of the new partners: each is then resolved with its order."""
+        try:
+            with self.env.cr.savepoint():
+                return self._resolver.resolve_many(customers)
+        except (UserError, ValidationError):
+            return [None] * len(customers)
+
+    def _sale_order_values(self, binding, order, customer=None):
+        """Values of the sale order of ``order``, its customer found or created
+        (``customer``: what :meth:`_resolve_customers` gave for it)."""
         account = self.account
         if order.currency and order.currency != account.currency_id.name:
             raise OrderImportError(
@@ -181,7 +307,9 @@ class OrderImporter:
             raise OrderImportError(
                 self.env._("Fulfilled-by-eMAG order, but the account has no FBE warehouse.")
             )
-        partner, invoice, delivery = self._resolver.resolve(order.customer)
+        if isinstance(customer, CustomerError):
+            raise customer
+        partner, invoice, delivery = customer or self._resolver.resolve(order.customer)
         values = {
             "partner_id": partner.id,
             "partner_invoice_id": invoice.id,
@@ -202,11 +330,17 @@ class OrderImporter:
         }
         if warehouse:
             values["warehouse_id"] = warehouse.id
-        sale_order = (
+        return values
+
+    def _new_sale_orders(self, values_list):
+        return (
             self.env["sale.order"]
             .with_context(mail_create_nosubscribe=True, tracking_disable=True)
-            .create(values)
+            .create(values_list)
         )
+
+    def _match_total(self, sale_order, order):
+        """Make the sale order's total eMAG's, or refuse the order."""
         if not self._total_matches(sale_order, order):
             # Large quantities of a price whose gross is not whole cents: the
             # net lines reproduce eMAG's arithmetic (see the module docstring).
@@ -214,8 +348,6 @@ class OrderImporter:
                 Command.create(vals) for vals in self._line_values(order, False)
             ]
             self._check_total(sale_order, order)
-        sale_order.action_confirm()
-        return sale_order
 
     def _line_values(self, order, included):
         """Values of all the order's lines, VAT ``included`` in their prices
@@ -420,8 +552,8 @@ class OrderImporter:
             with self.env.cr.savepoint():
                 self._apply_line_changes(sale_order, order, changes)
                 self._check_total(sale_order, order)
-        except (OrderImportError, UserError, ValidationError) as error:
-            binding._emag_park(str(error.args[0] if error.args else error))
+        except REFUSALS as error:
+            binding._emag_park(refusal_reason(error))
             return
         sale_order.message_post(body=self.env._("Order lines updated from eMAG."))
 

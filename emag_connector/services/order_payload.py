@@ -319,6 +319,16 @@ def _vat(value, where):
     return rate
 
 
+def modified_at(raw, tz):
+    """The modification time of a raw order (naive UTC), ``None`` when unreadable."""
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return _datetime(raw.get("modified"), "modification time", tz)
+    except OrderPayloadError:
+        return None
+
+
 def _datetime(value, what, tz):
     try:
         moment = parsing.parse_datetime(value, tz)

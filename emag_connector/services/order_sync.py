@@ -15,13 +15,15 @@ from odoo import fields
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.emag_api import (
+    PLATFORMS,
     EmagError,
     EmagOutcomeUnknownError,
     EmagTransientError,
     EmagValidationError,
 )
 from . import order_status
-from .order_import import OrderImporter, payload_key
+from .order_import import OrderImporter, dump_payload, payload_key
+from .order_payload import modified_at
 
 _logger = logging.getLogger(__name__)
 
@@ -33,6 +35,10 @@ OVERLAP = timedelta(minutes=10)
 SELLER, FBE = 3, 2
 # Pause before acknowledging the rest of a batch that met a network failure.
 ACK_RETRY_SECONDS = 30
+# Orders per import job: Odoo creates and confirms sale orders together for
+# less than half the cost of one at a time; past twenty the gain is gone and
+# a refused order would make a longer batch redo more work one by one.
+IMPORT_BATCH = 20
 
 
 def windows(start, end, size=MAX_WINDOW):
@@ -62,24 +68,64 @@ def poll_orders(account, now=None):
 
     The checkpoint moves only when every window was read: a failure leaves it
     where it was and the next run reads the same orders again (the imports
-    are idempotent). Returns the number of orders queued.
+    are idempotent). Orders whose last read Odoo has already applied (the
+    overlap reads them again) are left out. Returns the number of orders queued.
     """
     now = now or fields.Datetime.now()
     start = (account.order_checkpoint or now - timedelta(days=account.order_sweep_days)) - OVERLAP
     client = account._get_client()
-    queued = 0
+    payloads = []
     try:
         for after, before in windows(start, now):
             for order_type in order_types(account):
-                for raw in client.iter_orders(
-                    modifiedAfter=after, modifiedBefore=before, type=order_type
-                ):
-                    account._emag_enqueue_import(payload_key(raw), raw)
-                    queued += 1
+                payloads.extend(
+                    client.iter_orders(modifiedAfter=after, modifiedBefore=before, type=order_type)
+                )
     except EmagTransientError as error:
         raise _transient(error, "Reading eMAG orders") from error
+    fresh = unapplied(account, payloads)
+    enqueue_imports(account, fresh)
     account.order_checkpoint = now
-    return queued
+    return len(fresh)
+
+
+def unapplied(account, payloads):
+    """The payloads Odoo has not applied yet: new orders, changed ones, and
+    orders waiting in exception (a new read may now go through).
+
+    A read is applied when the binding keeps exactly that payload, or a newer
+    one. The modification time alone cannot tell: eMAG gives it to the second,
+    and two changes within one second share it.
+    """
+    keys = [payload_key(raw) for raw in payloads]
+    applied = {
+        binding.emag_id: binding
+        for binding in account.env["emag.order"].search(
+            [
+                ("account_id", "=", account.id),
+                ("emag_id", "in", [key for key in keys if key]),
+                ("state", "!=", "exception"),
+            ]
+        )
+    }
+    platform = PLATFORMS[account.platform]
+    fresh = []
+    for key, raw in zip(keys, payloads, strict=True):
+        binding = applied.get(key)
+        if binding:
+            modified = modified_at(raw, platform)
+            if modified and binding.emag_modified and modified < binding.emag_modified:
+                continue
+            if binding.payload == dump_payload(raw):
+                continue
+        fresh.append(raw)
+    return fresh
+
+
+def enqueue_imports(account, payloads):
+    """Queue the import of these payloads, :data:`IMPORT_BATCH` per job."""
+    for start in range(0, len(payloads), IMPORT_BATCH):
+        account._emag_enqueue_imports(payloads[start : start + IMPORT_BATCH])
 
 
 def import_order(account, emag_id, raw=None):
@@ -94,6 +140,37 @@ def import_order(account, emag_id, raw=None):
     if binding._emag_needs_acknowledgement():
         account._emag_enqueue_acknowledge()
     return binding
+
+
+def import_orders(account, payloads):
+    """Import a batch of order payloads (see :meth:`OrderImporter.import_orders`).
+
+    Refused orders are parked by the importer and the batch goes on. An error
+    nobody foresaw must not hold the other orders back either: the batch is
+    then split into one job per order, and only the culprit's job fails, with
+    its traceback, where an administrator looks for failed jobs.
+    """
+    try:
+        with account.env.cr.savepoint():
+            bindings = OrderImporter(account).import_orders(
+                [(payload_key(raw), raw) for raw in payloads]
+            )
+    except RetryableJobError:
+        raise
+    except Exception:
+        if len(payloads) < 2:
+            raise
+        _logger.exception(
+            "Importing a batch of %d eMAG orders of %s failed; importing them one by one",
+            len(payloads),
+            account.display_name,
+        )
+        for raw in payloads:
+            account._emag_enqueue_import(payload_key(raw), raw)
+        return account.env["emag.order"]
+    if any(binding._emag_needs_acknowledgement() for binding in bindings):
+        account._emag_enqueue_acknowledge()
+    return bindings
 
 
 def read_order(account, client, emag_id):
@@ -198,8 +275,7 @@ def sweep_missed_orders(account, days=None, now=None):
         .mapped("emag_id")
     )
     missing = [key for key in seen if key not in known]
-    for key in missing:
-        account._emag_enqueue_import(key, seen[key])
+    enqueue_imports(account, [seen[key] for key in missing])
     if missing:
         _logger.warning(
             "eMAG account %s: %d order(s) missing in Odoo queued for import",

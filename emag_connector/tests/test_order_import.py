@@ -1,5 +1,6 @@
 import copy
 from decimal import Decimal
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -7,6 +8,8 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..lib.emag_simulator import gross_total
+from ..services.order_import import OrderImporter
+from ..services.order_sync import IMPORT_BATCH
 from .order_common import USERNAME, EmagOrderCase
 
 
@@ -48,7 +51,7 @@ class TestOrderImport(EmagOrderCase):
         )
         with trap_jobs() as trap:
             self.account._emag_poll_orders()
-            trap.assert_jobs_count(1, only=self.account._emag_import_order)
+            trap.assert_jobs_count(1, only=self.account._emag_import_orders)
             imports = list(trap.enqueued_jobs)
             trap.enqueued_jobs = []
             for job in imports:
@@ -145,6 +148,125 @@ class TestOrderImport(EmagOrderCase):
         self.assertEqual(len(bindings), 1)
         self.assertEqual(
             self.env["sale.order"].search_count([("client_order_ref", "=", str(order["id"]))]), 1
+        )
+
+    def test_poll_queues_batches_and_leaves_out_reads_already_applied(self):
+        orders = [
+            self.create_order(lines=[{"product_id": 1001, "quantity": 1}]) for _n in range(23)
+        ]
+        with trap_jobs() as trap:
+            self.account._emag_poll_orders()
+            batches = [len(job.args[0]) for job in trap.enqueued_jobs]
+            self.assertEqual(sorted(batches), [3, IMPORT_BATCH], "20 orders per import job")
+            self.run_jobs(trap)
+        self.env.invalidate_all()
+        for order in orders:
+            self.assertEqual(self.binding(order).sale_order_id.state, "sale")
+            self.assertEqual(self.sim_order(order)["status"], 2)
+        # The next poll reads them again (overlap): nothing new, nothing queued.
+        with trap_jobs() as trap:
+            self.account._emag_poll_orders()
+            trap.assert_jobs_count(0)
+        # A newer read of one of them is queued, alone.
+        self.sim.customer_cancel(USERNAME, orders[5]["id"])
+        with trap_jobs() as trap:
+            self.account._emag_poll_orders()
+            trap.assert_jobs_count(1, only=self.account._emag_import_orders)
+            self.assertEqual(
+                [raw["id"] for raw in trap.enqueued_jobs[0].args[0]], [orders[5]["id"]]
+            )
+            self.run_jobs(trap)
+        self.env.invalidate_all()
+        self.assertEqual(self.binding(orders[5]).sale_order_id.state, "cancel")
+
+    def test_batch_parks_the_refused_orders_and_imports_the_others(self):
+        good = [self.create_order(lines=[{"product_id": 1002, "quantity": 1}]) for _n in range(3)]
+        unknown = self.sim_order(self.create_order(lines=[{"product_id": 1001, "quantity": 1}]))
+        unknown["products"][0]["part_number"] = "NOPE"
+        # Refused only once the sale orders exist (the total), which sends the
+        # whole batch back to one order at a time.
+        mismatch = self.sim_order(
+            self.create_order(
+                lines=[{"product_id": 1001, "quantity": 1}], shipping_tax="0", voucher=False
+            )
+        )
+        mismatch["products"][0].update(sale_price="0.00494", quantity=1000)
+        nowhere = self.sim_order(
+            self.create_order(b2b=False, lines=[{"product_id": 1002, "quantity": 1}])
+        )
+        nowhere["customer"]["billing_country"] = "Atlantis"
+        payloads = [self.sim_order(good[0]), unknown, self.sim_order(good[1]), mismatch]
+        payloads += [nowhere, self.sim_order(good[2])]
+        with trap_jobs() as trap:
+            self.account._emag_import_orders(payloads)
+            trap.assert_jobs_count(1, only=self.account._emag_acknowledge_orders)
+        self.env.invalidate_all()
+        for order in good:
+            binding = self.binding(order)
+            self.assertEqual(binding.state, "imported", binding.message)
+            self.assertEqual(binding.sale_order_id.state, "sale")
+            self.assertEqual(
+                self.env["sale.order"].search_count([("client_order_ref", "=", str(order["id"]))]),
+                1,
+            )
+        self.assertIn("NOPE", self.binding(unknown).message)
+        self.assertIn("differs from the eMAG total", self.binding(mismatch).message)
+        self.assertIn("'Atlantis' of the customer is not known", self.binding(nowhere).message)
+        for refused in (unknown, mismatch, nowhere):
+            self.assertEqual(self.binding(refused).state, "exception")
+            self.assertFalse(
+                self.env["sale.order"].search([("client_order_ref", "=", str(refused["id"]))])
+            )
+
+    def test_unforeseen_error_splits_the_batch_and_fails_only_its_order(self):
+        orders = [self.create_order(lines=[{"product_id": 1002, "quantity": 1}]) for _n in range(3)]
+        poisoned = str(orders[1]["id"])
+        receive = OrderImporter._receive
+
+        def broken_for_one(importer, emag_id, raw, binding):
+            if emag_id == poisoned:
+                raise KeyError("a bug met by this order only")
+            return receive(importer, emag_id, raw, binding)
+
+        with (
+            patch.object(OrderImporter, "_receive", broken_for_one),
+            trap_jobs() as trap,
+            self.assertLogs("odoo.addons.emag_connector.services.order_sync", "ERROR"),
+        ):
+            self.account._emag_import_orders([self.sim_order(order) for order in orders])
+            self.assertFalse(self.binding(orders[0]), "the batch itself was rolled back")
+            trap.assert_jobs_count(3, only=self.account._emag_import_order)
+            singles, trap.enqueued_jobs = trap.enqueued_jobs, []
+            for job in singles:
+                if job.args[0] == poisoned:
+                    with self.assertRaises(KeyError):
+                        job.perform()
+                else:
+                    job.perform()
+        self.env.invalidate_all()
+        self.assertEqual(self.binding(orders[0]).sale_order_id.state, "sale")
+        self.assertEqual(self.binding(orders[2]).sale_order_id.state, "sale")
+        self.assertFalse(self.binding(orders[1]))
+
+    def test_batch_with_one_new_buyer_twice_makes_one_customer(self):
+        first = self.sim_order(
+            self.create_order(b2b=False, lines=[{"product_id": 1001, "quantity": 1}])
+        )
+        second = self.sim_order(
+            self.create_order(b2b=False, lines=[{"product_id": 1002, "quantity": 1}])
+        )
+        second["customer"] = copy.deepcopy(first["customer"])
+        # The same order read twice in one batch (two windows): imported once, newest read.
+        older = copy.deepcopy(second)
+        older["modified"] = "2020-01-01 10:00:00"
+        with trap_jobs():
+            self.account._emag_import_orders([first, second, older])
+        self.env.invalidate_all()
+        one, two = self.binding(first).sale_order_id, self.binding(second).sale_order_id
+        self.assertEqual(one.partner_id, two.partner_id)
+        self.assertEqual(self.binding(second).emag_modified.year, int(second["modified"][:4]))
+        self.assertEqual(
+            self.env["sale.order"].search_count([("client_order_ref", "=", str(second["id"]))]), 1
         )
 
     def test_b2c_person_with_invoice_and_delivery_addresses(self):
