@@ -9,13 +9,14 @@ cannot drift from what is implemented:
     tools/status_tables.py --write    refresh them in docs/flows.md
     tools/status_tables.py --check    exit 1 when docs/flows.md is out of date
 
-Both modules are pure Python; they are loaded by path, without Odoo.
+Both modules are pure Python; they are loaded from their folder, without Odoo.
 """
 
 import argparse
-import importlib.util
+import importlib
 import re
 import sys
+import types
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,13 +24,17 @@ SERVICES = REPO / "emag_connector" / "services"
 FLOWS = REPO / "docs" / "flows.md"
 
 
+# The services folder as a package of its own: its pure modules import one
+# another relatively, and the real package's __init__ would import Odoo.
+PACKAGE = "_emag_services"
+
+
 def _load(name):
-    spec = importlib.util.spec_from_file_location(f"_docs_{name}", SERVICES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses look their module up in sys.modules while the class is built.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    if PACKAGE not in sys.modules:
+        package = types.ModuleType(PACKAGE)
+        package.__path__ = [str(SERVICES)]
+        sys.modules[PACKAGE] = package
+    return importlib.import_module(f"{PACKAGE}.{name}")
 
 
 def _row(cells):

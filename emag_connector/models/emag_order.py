@@ -1,5 +1,7 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import dataclasses
+
 from odoo import api, fields, models
 
 from ..services import order_status
@@ -111,13 +113,17 @@ class EmagOrder(models.Model):
             )
         current = int(self.emag_status) if current is None else current
         if automatic:
-            return order_status.check_automatic(
+            verdict = order_status.check_automatic(
                 current,
                 status,
                 delivery_validated=self._emag_delivery_validated(),
                 **self._emag_timing(now),
             )
-        return order_status.check_transition(current, status, **self._emag_timing(now))
+        else:
+            verdict = order_status.check_transition(current, status, **self._emag_timing(now))
+        if verdict.refusal:
+            verdict = dataclasses.replace(verdict, reason=order_status.explain(self.env, verdict))
+        return verdict
 
     def _emag_delivery_validated(self):
         return any(

@@ -11,6 +11,8 @@ lists :func:`allowed_statuses`. Pure Python: no Odoo import.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from .labels import selection_label
+
 CANCELED, NEW, IN_PROGRESS, PREPARED, FINALIZED, RETURNED = 0, 1, 2, 3, 4, 5
 
 STATUS_NAMES = {
@@ -25,10 +27,8 @@ STATUS_SELECTION = [(str(code), name) for code, name in STATUS_NAMES.items()]
 
 
 def status_label(env, status):
-    """The status's name in the user's language, as the selection of
-    ``emag.order.emag_status`` translates it."""
-    field = env["emag.order"]._fields["emag_status"]
-    return dict(field._description_selection(env)).get(str(status), str(status))
+    """The status's name in the user's language (the selection of ``emag.order``)."""
+    return selection_label(env, "emag.order", "emag_status", status)
 
 
 # Days added by eMAG to the customer return period for the 4 -> 5 change.
@@ -79,12 +79,84 @@ class Verdict:
 
     :ivar allowed: the change may be requested (or is a no-op)
     :ivar noop: the order already has the requested status: send nothing
-    :ivar reason: why it is refused, in plain words (empty when allowed)
+    :ivar reason: why it is refused, in plain English (empty when allowed);
+        :func:`explain` says it in the user's language
+    :ivar refusal: which refusal it is (one of :data:`REFUSALS`), with the
+        statuses concerned and the API route the change needs
     """
 
     allowed: bool
     noop: bool = False
     reason: str = ""
+    refusal: str = ""
+    current: int | None = None
+    requested: int | None = None
+    route: str = ""
+
+
+REFUSALS = (
+    "not_in_matrix",
+    "other_route",
+    "finalization_unknown",
+    "cancellation_unknown",
+    "finalization_window_passed",
+    "cancellation_window_passed",
+    "canceled_for_automatic",
+)
+
+
+def _refused(refusal, reason, current, requested, route=""):
+    return Verdict(
+        False, reason=reason, refusal=refusal, current=current, requested=requested, route=route
+    )
+
+
+def explain(env, verdict):
+    """The reason of a refusal in the user's language (status names included)."""
+    if not verdict.refusal:
+        return verdict.reason
+    names = {
+        "current": _label(env, verdict.current),
+        "requested": _label(env, verdict.requested),
+        "route": verdict.route,
+    }
+    refusal = verdict.refusal
+    if refusal == "not_in_matrix":
+        return env._(
+            "eMAG does not allow changing an order from %(current)s to %(requested)s.", **names
+        )
+    if refusal == "other_route":
+        return env._("%(requested)s can only be set through %(route)s.", **names)
+    if refusal == "finalization_unknown":
+        return env._(
+            "The finalization time of the order is unknown, so the time allowed to change it "
+            "to %(requested)s cannot be checked.",
+            **names,
+        )
+    if refusal == "cancellation_unknown":
+        return env._(
+            "The cancellation time of the order is unknown, so the time allowed to change it "
+            "to %(requested)s cannot be checked.",
+            **names,
+        )
+    if refusal == "finalization_window_passed":
+        return env._(
+            "The time allowed after finalization to change the order to %(requested)s has passed.",
+            **names,
+        )
+    if refusal == "cancellation_window_passed":
+        return env._(
+            "The time allowed after cancellation to change the order to %(requested)s has passed.",
+            **names,
+        )
+    return env._(
+        "The order is canceled on eMAG; only a person may set it to %(requested)s again.",
+        **names,
+    )
+
+
+def _label(env, status):
+    return f"{status_label(env, status)} ({status})"
 
 
 def window(transition, return_period_days):
@@ -113,31 +185,40 @@ def check_transition(
     """
     transition = TRANSITIONS.get((current, requested))
     if transition is None:
-        return Verdict(
-            False,
-            reason=f"eMAG does not allow changing an order from {_name(current)} "
-            f"to {_name(requested)}.",
+        return _refused(
+            "not_in_matrix",
+            f"eMAG does not allow changing an order from {_name(current)} to {_name(requested)}.",
+            current,
+            requested,
         )
     if transition.noop:
         return Verdict(True, noop=True)
     if transition.via != via:
-        return Verdict(
-            False, reason=f"{_name(requested)} can only be set through {transition.via}."
+        return _refused(
+            "other_route",
+            f"{_name(requested)} can only be set through {transition.via}.",
+            current,
+            requested,
+            route=transition.via,
         )
     limit = window(transition, return_period_days)
     if limit is not None:
         started = finalized_at if transition.since == "finalization" else canceled_at
         if started is None:
-            return Verdict(
-                False,
-                reason=f"The {transition.since} time of the order is unknown, so the "
-                f"time allowed to change it to {_name(requested)} cannot be checked.",
+            return _refused(
+                f"{transition.since}_unknown",
+                f"The {transition.since} time of the order is unknown, so the time allowed "
+                f"to change it to {_name(requested)} cannot be checked.",
+                current,
+                requested,
             )
         if now > started + limit:
-            return Verdict(
-                False,
-                reason=f"The time allowed after {transition.since} to change the order "
-                f"to {_name(requested)} has passed.",
+            return _refused(
+                f"{transition.since}_window_passed",
+                f"The time allowed after {transition.since} to change the order to "
+                f"{_name(requested)} has passed.",
+                current,
+                requested,
             )
     return Verdict(True)
 
@@ -167,10 +248,11 @@ def check_automatic(current, requested, *, delivery_validated=False, **timing):
         if current == NEW or FORWARD.index(current) >= FORWARD.index(requested):
             return Verdict(True, noop=True)
     elif current == CANCELED and requested != CANCELED:
-        return Verdict(
-            False,
-            reason=f"The order is canceled on eMAG; only a person may set it to "
-            f"{_name(requested)} again.",
+        return _refused(
+            "canceled_for_automatic",
+            f"The order is canceled on eMAG; only a person may set it to {_name(requested)} again.",
+            current,
+            requested,
         )
     return check_transition(current, requested, **timing)
 

@@ -9,6 +9,8 @@ Odoo import.
 
 from dataclasses import dataclass
 
+from .labels import selection_label
+
 INCOMPLETE, NEW, ACKNOWLEDGED, REFUSED, CANCELED, RECEIVED, FINALIZED = 1, 2, 3, 4, 5, 6, 7
 
 STATUS_NAMES = {
@@ -24,10 +26,8 @@ STATUS_SELECTION = [(str(code), name) for code, name in STATUS_NAMES.items()]
 
 
 def status_label(env, status):
-    """The status's name in the user's language, as the selection of
-    ``emag.rma.emag_status`` translates it."""
-    field = env["emag.rma"]._fields["emag_status"]
-    return dict(field._description_selection(env)).get(str(status), str(status))
+    """The status's name in the user's language (the selection of ``emag.rma``)."""
+    return selection_label(env, "emag.rma", "emag_status", status)
 
 
 # current status -> statuses a seller may set (the diagonal is a no-op).

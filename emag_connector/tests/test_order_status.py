@@ -292,6 +292,25 @@ class TestOrderStatusPush(EmagOrderCase):
             sale_order.with_context(emag_cancel_reason=1).action_cancel()
         self.assertEqual(sale_order.state, "sale")
 
+    def test_refusal_reads_in_the_users_language(self):
+        order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        self.poll(run_ack=False)
+        binding = self.binding(order)
+        self.env["res.lang"]._activate_lang("ro_RO")
+        self.env["ir.module.module"].search([("name", "=", "emag_connector")])._update_translations(
+            ["ro_RO"]
+        )
+        verdict = binding.with_context(lang="ro_RO")._emag_check_transition(
+            order_status.FINALIZED, current=order_status.NEW
+        )
+        self.assertFalse(verdict.allowed)
+        self.assertEqual(
+            verdict.reason,
+            "eMAG nu permite schimbarea unei comenzi din Nouă (1) în Finalizată (4).",
+        )
+        english = binding._emag_check_transition(order_status.FINALIZED, current=order_status.NEW)
+        self.assertIn("does not allow changing an order from New (1)", english.reason)
+
     def test_status_change_with_lost_answer_is_not_sent_twice(self):
         order = self.create_order(lines=[{"product_id": 1002, "quantity": 1}])
         self.poll()
