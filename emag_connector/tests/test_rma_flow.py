@@ -1,4 +1,6 @@
+import importlib.util
 from datetime import timedelta
+from pathlib import Path
 
 from odoo import fields
 from odoo.tests import tagged
@@ -218,6 +220,42 @@ class TestRmaPolling(EmagRmaCase):
             cron.ir_actions_server_id.run()
             trap.assert_jobs_count(1, only=self.account._emag_poll_returns)
             self.assertEqual(trap.enqueued_jobs[0].recordset, self.account)
+
+    def test_upgrade_replaces_the_former_global_returns_cron(self):
+        """A database installed before the returns cron of each account: the
+        global one goes, every account gets its own."""
+        former = self.env["ir.cron"].create(
+            {
+                "name": "eMAG: read returns",
+                "model_id": self.env["ir.model"]._get_id("emag.account"),
+                "state": "code",
+                "code": "model._cron_poll_returns()",
+                "interval_number": 30,
+                "interval_type": "minutes",
+            }
+        )
+        self.env["ir.model.data"].create(
+            {
+                "module": "emag_connector",
+                "name": "ir_cron_emag_poll_returns",
+                "model": "ir.cron",
+                "res_id": former.id,
+                "noupdate": True,
+            }
+        )
+        own = self.account.rma_cron_id
+        self.account.rma_cron_id = False
+        own.unlink()
+        path = Path(__file__).parents[1] / "migrations" / "19.0.1.1.0" / "post-migration.py"
+        spec = importlib.util.spec_from_file_location("emag_post_migration_19_0_1_1_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertFalse(former.exists())
+        self.assertFalse(self.env.ref("emag_connector.ir_cron_emag_poll_returns", False))
+        self.assertTrue(self.account.rma_cron_id.active)
+        self.assertIn(f"browse({self.account.id})", self.account.rma_cron_id.code)
 
     def test_poll_reads_back_to_the_checkpoint_after_an_outage(self):
         """A poll moves the account's checkpoint; after an outage longer than
