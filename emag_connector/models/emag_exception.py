@@ -1,6 +1,7 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -208,9 +209,16 @@ class EmagException(models.Model):
                     "eMAG exception digest of %s: no eMAG manager to send it to", company.name
                 )
                 continue
-            mail_id = template.with_context(emag_exception_ids=company_lines.ids).send_mail(
-                company.id,
-                email_values={"recipient_ids": [fields.Command.set(recipients.partner_id.ids)]},
-            )
-            sent |= self.env["mail.mail"].browse(mail_id)
+            # One mail per language: each manager reads it in theirs.
+            by_lang = defaultdict(lambda: self.env["res.partner"])
+            for partner in recipients.partner_id:
+                by_lang[partner.lang or company.partner_id.lang or "en_US"] |= partner
+            for lang, partners in sorted(by_lang.items()):
+                mail_id = template.with_context(
+                    emag_digest_lang=lang, emag_exception_ids=company_lines.ids
+                ).send_mail(
+                    company.id,
+                    email_values={"recipient_ids": [fields.Command.set(partners.ids)]},
+                )
+                sent |= self.env["mail.mail"].browse(mail_id)
         return sent

@@ -252,6 +252,35 @@ class TestExceptionReportOrders(ExceptionReportMixin, EmagFulfilmentCase):
         self.assertIn("Order in exception", body)
         self.assertIn("Fulfilment step failed", body)
 
+    def test_digest_speaks_each_managers_language(self):
+        order = self.create_order(b2b=True, lines=[{"product_id": 1001, "quantity": 1}])
+        payload = self.sim_order(order)
+        payload["customer"].update(code="RO18547291", is_vat_payer=1)
+        self.import_payload(payload)
+        self.env["res.lang"]._activate_lang("ro_RO")
+        self.env["ir.module.module"].search([("name", "=", "emag_connector")])._update_translations(
+            ["ro_RO"]
+        )
+        admin = self.env.ref("base.user_admin")
+        admin.write({"email": "admin@shop.example.ro", "lang": "en_US"})
+        romanian = new_test_user(
+            self.env,
+            login="emag_ro_manager",
+            email="manager@shop.example.ro",
+            groups="emag_connector.group_emag_manager",
+            lang="ro_RO",
+        )
+        mails = self.env["emag.exception"]._cron_send_digest()
+        mails = mails.filtered(lambda m: m.res_id == self.env.company.id)
+        self.assertEqual(len(mails), 2)
+        for mail in mails:
+            if romanian.partner_id in mail.recipient_ids:
+                self.assertIn("Raport de excepții eMAG pentru SHOP SRL", mail.subject)
+                self.assertNotIn(admin.partner_id, mail.recipient_ids)
+            else:
+                self.assertIn("eMAG exception report of SHOP SRL", mail.subject)
+                self.assertIn(admin.partner_id, mail.recipient_ids)
+
     def test_digest_only_for_companies_with_problems(self):
         company = self.env["res.company"].create({"name": "Second Shop SRL"})
         manager = new_test_user(
