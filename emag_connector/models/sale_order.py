@@ -1,6 +1,6 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import order_status
@@ -78,6 +78,19 @@ class SaleOrderLine(models.Model):
             line.write({"product_uom_qty": quantity, "price_unit": line.price_unit})
 
     emag_line_id = fields.Char(string="eMAG Line", readonly=True, copy=False)
+
+    @api.depends("emag_line_id")
+    def _compute_qty_to_invoice(self):
+        """eMAG goods are invoiced as they ship (the fulfilment pipeline bills
+        each parcel) and a return's credit note takes them back, whatever the
+        product's invoicing policy: what is left to invoice is what shipped
+        and was not invoiced. On "ordered quantities" a returned unit would
+        otherwise show the order as to invoice again."""
+        super()._compute_qty_to_invoice()
+        for line in self:
+            if line.emag_line_id and line.state == "sale" and not line.display_type:
+                line.qty_to_invoice = line.qty_delivered - line.qty_invoiced
+
     emag_voucher_key = fields.Char(
         readonly=True,
         copy=False,

@@ -153,15 +153,17 @@ class CreditNote:
 
     def _credited(self, invoice):
         """What earlier posted credit notes of ``invoice`` already took back:
-        quantities of product lines and amounts of the others, by sale line."""
+        quantities of product lines by sale line, amounts of the others (see
+        :func:`_amount_key`)."""
         quantities, amounts = defaultdict(float), defaultdict(float)
         earlier = self.env["account.move"].search(
             [("reversed_entry_id", "=", invoice.id), ("state", "=", "posted")]
         )
-        for line in earlier.invoice_line_ids:
-            key = line.sale_line_ids[:1]
-            quantities[key] += line.quantity
-            amounts[key] += line.price_subtotal
+        for line in earlier.invoice_line_ids.filtered(lambda line: line.display_type == "product"):
+            if line.sale_line_ids[:1].emag_line_id:
+                quantities[line.sale_line_ids[:1]] += line.quantity
+            else:
+                amounts[_amount_key(line)] += _price_amount(line)
         return quantities, amounts
 
     def _fit_lines(self, invoice, credit_note, returned):
@@ -180,7 +182,7 @@ class CreditNote:
         for line in product_lines:
             quantity = min(returned.get(line.sale_line_ids[:1], 0), remaining[line])
             taxes = line.tax_ids
-            invoiced_value[taxes] += line.price_subtotal
+            invoiced_value[taxes] += _price_amount(line)
             returned_value[taxes] += line.price_unit * quantity
             if quantity <= 0:
                 commands.append(Command.delete(line.id))
@@ -192,7 +194,7 @@ class CreditNote:
         )
         for line in others:
             sale_line = line.sale_line_ids[:1]
-            left = line.price_subtotal - credited_amount[sale_line]
+            left = _price_amount(line) - credited_amount[_amount_key(line)]
             if complete:
                 price = left / line.quantity if line.quantity else 0
             elif sale_line.emag_voucher_key and sale_line.emag_voucher_key.startswith("product"):
@@ -207,8 +209,27 @@ class CreditNote:
             if not price:
                 commands.append(Command.delete(line.id))
             else:
-                commands.append(Command.update(line.id, {"price_unit": price}))
+                # A share of a voucher or of the shipping fee is an amount, not
+                # a quantity of the sale line: linked, it would take that line's
+                # invoiced quantity back and make the order "to invoice" again.
+                commands.append(
+                    Command.update(
+                        line.id, {"price_unit": price, "sale_line_ids": [Command.clear()]}
+                    )
+                )
         credit_note.invoice_line_ids = commands
+
+
+def _price_amount(line):
+    """The line's amount in the terms of its unit price: VAT included when its
+    taxes are (eMAG lines are), so that it compares with ``price_unit``."""
+    return line.price_unit * line.quantity
+
+
+def _amount_key(line):
+    """What identifies a voucher or shipping line across an invoice and its
+    credit notes, which are not linked to the sale line (see ``_fit_lines``)."""
+    return (line.product_id.id, line.name, frozenset(line.tax_ids.ids))
 
 
 # ------------------------------------------------------------------------- order

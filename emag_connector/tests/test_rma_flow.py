@@ -124,6 +124,47 @@ class TestRmaFlow(EmagRmaCase):
         for sim_rma in (first, second):
             self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
 
+    def test_returns_with_voucher_and_shipping_leave_nothing_to_invoice(self):
+        """A voucher and a shipping fee are shared by the credit notes (the
+        voucher in proportion, the shipping with the last one) without making
+        the sale order "to invoice" again: they were invoiced once, for good."""
+        order, sale_order, invoice = self.shipped_order(
+            [{"product_id": 1001, "quantity": 2}, {"product_id": 1002, "quantity": 1}],
+            voucher=True,
+            shipping_tax="15.99",
+        )
+        self.assertTrue(invoice.invoice_line_ids.sale_line_ids.filtered("emag_voucher_key"))
+        self.assertEqual(sale_order.invoice_status, "invoiced")
+
+        first = self.open_return(order, {1001: 1})
+        self.receive(self.read_returns())
+        self.env.invalidate_all()
+        self.assertNothingToInvoice(sale_order)
+        first_note = self.rma(first).credit_note_id
+        self.assertEqual(first_note.state, "posted")
+        kettle = self.products["KT-1700-INOX"]
+        kettle_line = invoice.invoice_line_ids.filtered(lambda line: line.product_id == kettle)
+        # The customer paid less thanks to the voucher: the kettle is 100 of the
+        # 250 of goods, so 40% of the voucher is not refunded with it.
+        voucher = invoice.invoice_line_ids.filtered(lambda line: line.price_total < 0)
+        self.assertAlmostEqual(
+            first_note.amount_total,
+            kettle_line.price_total / 2 + voucher.price_total * 100 / 250,
+            places=2,
+        )
+
+        second = self.open_return(order, {1001: 1, 1002: 1})
+        self.read_returns()
+        self.receive(self.rma(second))
+        self.env.invalidate_all()
+        self.assertNothingToInvoice(sale_order)
+        notes = (self.rma(first) | self.rma(second)).credit_note_id
+        self.assertAlmostEqual(sum(notes.mapped("amount_total")), invoice.amount_total, places=2)
+
+    def assertNothingToInvoice(self, sale_order):
+        self.assertNotEqual(sale_order.invoice_status, "to invoice")
+        self.assertEqual(sale_order.order_line.mapped("qty_to_invoice"), [0.0] * 4)
+
     def test_quantity_above_delivered_waits_in_exception(self):
         order, sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
         self.open_return(order, {1001: 1})
