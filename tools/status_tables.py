@@ -41,9 +41,23 @@ def _row(cells):
     return "| " + " | ".join(cells) + " |"
 
 
+def _matrix(status_names, cell):
+    """A status table: one row per current status, one column per requested one."""
+    codes = list(status_names)
+    names = {code: f"{status_names[code]} ({code})" for code in codes}
+    lines = [
+        _row(["from \\ to"] + [names[code] for code in codes]),
+        _row(["---"] * (len(codes) + 1)),
+    ]
+    lines += [
+        _row([f"**{names[current]}**"] + [cell(current, requested) for requested in codes])
+        for current in codes
+    ]
+    return "\n".join(lines)
+
+
 def order_table(order_status):
     """Rows: current status; columns: requested status; cells: when it is allowed."""
-    codes = list(order_status.STATUS_NAMES)
 
     def cell(current, requested):
         rule = order_status.TRANSITIONS.get((current, requested))
@@ -59,37 +73,18 @@ def order_table(order_status):
             return f"≤ {rule.hours} h after {rule.since}"
         return f"≤ return period + {order_status.RETURN_GRACE_DAYS} days after {rule.since}"
 
-    names = {code: f"{order_status.STATUS_NAMES[code]} ({code})" for code in codes}
-    lines = [
-        _row(["from \\ to"] + [names[code] for code in codes]),
-        _row(["---"] * (len(codes) + 1)),
-    ]
-    lines += [
-        _row([f"**{names[current]}**"] + [cell(current, requested) for requested in codes])
-        for current in codes
-    ]
-    return "\n".join(lines)
+    return _matrix(order_status.STATUS_NAMES, cell)
 
 
 def rma_table(rma_status):
     """Rows: current return status; columns: the status a seller may request."""
-    codes = list(rma_status.STATUS_NAMES)
-    names = {code: f"{rma_status.STATUS_NAMES[code]} ({code})" for code in codes}
 
     def cell(current, requested):
         if current == requested:
             return "=" if current in rma_status.TRANSITIONS else "—"
         return "yes" if rma_status.is_allowed(current, requested) else "—"
 
-    lines = [
-        _row(["from \\ to"] + [names[code] for code in codes]),
-        _row(["---"] * (len(codes) + 1)),
-    ]
-    lines += [
-        _row([f"**{names[current]}**"] + [cell(current, requested) for requested in codes])
-        for current in codes
-    ]
-    return "\n".join(lines)
+    return _matrix(rma_status.STATUS_NAMES, cell)
 
 
 def tables():
