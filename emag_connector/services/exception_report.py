@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 
 from odoo import fields
 
-from . import order_status, rma_status
+from . import order_status, order_sync, rma_status
 
 ERROR, WARNING = "error", "warning"
 
@@ -178,16 +178,8 @@ def orders(scope):
         ("emag_status", "in", OPEN_STATUSES),
     ]
     for account in scope.accounts:
-        limit = scope.now - timedelta(minutes=account.order_ack_alarm_minutes)
         late = Order.search(
-            [
-                ("account_id", "=", account.id),
-                ("order_type", "=", "seller"),
-                ("state", "=", "imported"),
-                ("emag_status", "=", str(order_status.NEW)),
-                ("acknowledged_at", "=", False),
-                ("create_date", "<", limit),
-            ]
+            [*order_sync.unacknowledged_domain(account, scope.now), ("state", "=", "imported")]
         )
         for binding in late:
             confirmed = binding.sale_order_id.state == "sale"

@@ -339,21 +339,25 @@ def push_status(binding, status, reason=None, now=None, automatic=False):
     return True
 
 
+def unacknowledged_domain(account, now):
+    """Seller orders of ``account`` eMAG still shows as new, imported longer
+    ago than the account's acknowledgement alarm allows."""
+    return [
+        ("account_id", "=", account.id),
+        ("order_type", "=", "seller"),
+        ("emag_status", "=", str(order_status.NEW)),
+        ("acknowledged_at", "=", False),
+        ("create_date", "<", now - timedelta(minutes=account.order_ack_alarm_minutes)),
+    ]
+
+
 def flag_unacknowledged(env, now=None):
     """Mark orders left unacknowledged longer than their account allows."""
     now = now or fields.Datetime.now()
     flagged = env["emag.order"]
     for account in env["emag.account"].search([]):
-        limit = now - timedelta(minutes=account.order_ack_alarm_minutes)
         late = env["emag.order"].search(
-            [
-                ("account_id", "=", account.id),
-                ("order_type", "=", "seller"),
-                ("emag_status", "=", str(order_status.NEW)),
-                ("acknowledged_at", "=", False),
-                ("ack_overdue", "=", False),
-                ("create_date", "<", limit),
-            ]
+            [*unacknowledged_domain(account, now), ("ack_overdue", "=", False)]
         )
         for binding in late:
             binding._emag_raise_ack_alarm()
