@@ -1,5 +1,6 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import random
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -214,6 +215,34 @@ class EmagAccount(models.Model):
                     "company_id": self.company_id.id,
                 }
             )
+
+    def _emag_sync_cron(self, cron_field, interval_field, method, name):
+        """Keep one cron of each account in line with it: calling ``method`` on
+        that account every ``interval_field`` minutes, active with it, named by
+        ``name(account)``. Each account keeps its own pace and can be paused
+        alone. A new cron's first run falls on an off-round second: eMAG asks
+        integrators not to call at round clock times, when everyone else does.
+        """
+        model = self.env["ir.model"]._get_id("emag.account")
+        for account in self.sudo():
+            interval = account[interval_field]
+            values = {
+                "name": name(account),
+                "interval_number": interval,
+                "interval_type": "minutes",
+                "active": account.active,
+            }
+            if account[cron_field]:
+                account[cron_field].write(values)
+                continue
+            start = fields.Datetime.now() + timedelta(minutes=interval)
+            values.update(
+                model_id=model,
+                state="code",
+                code=f"model.browse({account.id}).{method}()",
+                nextcall=start.replace(second=random.randint(7, 53)),
+            )
+            account[cron_field] = self.env["ir.cron"].create(values)
 
     def _get_client(self, **options):
         """The eMAG API client of this account.

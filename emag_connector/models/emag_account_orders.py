@@ -1,9 +1,7 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import hashlib
-import random
 import secrets
-from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models
 
@@ -113,30 +111,13 @@ class EmagAccount(models.Model):
         return result
 
     def _sync_order_cron(self):
-        """One poll cron per account, every ``order_poll_interval`` minutes.
-
-        Its first run falls on an off-round second: eMAG asks integrators not
-        to call at round clock times, when everyone else does.
-        """
-        model = self.env["ir.model"]._get_id("emag.account")
-        for account in self.sudo():
-            values = {
-                "name": self.env._("eMAG: read orders of %(account)s", account=account.name),
-                "interval_number": account.order_poll_interval,
-                "interval_type": "minutes",
-                "active": account.active,
-            }
-            if account.order_cron_id:
-                account.order_cron_id.write(values)
-                continue
-            start = fields.Datetime.now() + timedelta(minutes=account.order_poll_interval)
-            values.update(
-                model_id=model,
-                state="code",
-                code=f"model.browse({account.id})._cron_poll_orders()",
-                nextcall=start.replace(second=random.randint(7, 53)),
-            )
-            account.order_cron_id = self.env["ir.cron"].create(values)
+        """One poll cron per account, every ``order_poll_interval`` minutes."""
+        self._emag_sync_cron(
+            "order_cron_id",
+            "order_poll_interval",
+            "_cron_poll_orders",
+            lambda account: self.env._("eMAG: read orders of %(account)s", account=account.name),
+        )
 
     def _cron_poll_orders(self):
         for account in self.filtered("active"):

@@ -1,7 +1,5 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import random
-from datetime import timedelta
 
 from odoo import api, fields, models
 
@@ -78,29 +76,14 @@ class EmagAccount(models.Model):
         return result
 
     def _sync_rma_cron(self):
-        """One returns cron per account, like its orders cron: each account
-        keeps its own pace (a busy Romanian account and a quiet Hungarian one)
-        and can be paused alone. Its first run falls on an off-round second,
-        away from the moments everyone else calls eMAG."""
-        model = self.env["ir.model"]._get_id("emag.account")
-        for account in self.sudo():
-            values = {
-                "name": self.env._("eMAG: read returns of %(account)s", account=account.name),
-                "interval_number": account.rma_poll_interval,
-                "interval_type": "minutes",
-                "active": account.active,
-            }
-            if account.rma_cron_id:
-                account.rma_cron_id.write(values)
-                continue
-            start = fields.Datetime.now() + timedelta(minutes=account.rma_poll_interval)
-            values.update(
-                model_id=model,
-                state="code",
-                code=f"model.browse({account.id})._cron_poll_returns()",
-                nextcall=start.replace(second=random.randint(7, 53)),
-            )
-            account.rma_cron_id = self.env["ir.cron"].create(values)
+        """One returns cron per account, like its orders cron: a busy Romanian
+        account and a quiet Hungarian one keep their own pace."""
+        self._emag_sync_cron(
+            "rma_cron_id",
+            "rma_poll_interval",
+            "_cron_poll_returns",
+            lambda account: self.env._("eMAG: read returns of %(account)s", account=account.name),
+        )
 
     def _cron_poll_returns(self):
         """Queue the returns poll of the cron's account."""
