@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.emag_api.parsing import to_int
+from ..services.labels import selection_label
 from ..services.offer_export import SELLABLE_VALIDATION
 from ..services.offer_pricing import offer_prices
 from ..services.offer_stock import offer_quantities
@@ -335,7 +336,7 @@ class EmagOffer(models.Model):
                 )
 
     def _state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+        return selection_label(self.env, self._name, "state", self.state)
 
     def _record_answer(self, answer):
         self.write({"last_answer": answer, "last_answer_at": fields.Datetime.now()})

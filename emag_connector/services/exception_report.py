@@ -37,6 +37,7 @@ from datetime import datetime, timedelta
 from odoo import fields
 
 from . import order_status, order_sync, rma_status
+from .labels import selection_label
 
 ERROR, WARNING = "error", "warning"
 
@@ -279,7 +280,7 @@ def fulfilments(scope):
     for fulfilment in Fulfilment.search(base + [("state", "in", ("failed", "stopped"))]):
         failed = fulfilment.state == "failed"
         step = fulfilment._current_step()
-        label = dict(step._fields["code"]._description_selection(scope.env)).get(step.code, "")
+        label = selection_label(scope.env, step._name, "code", step.code) if step.code else ""
         yield ExceptionLine(
             kind="fulfilment",
             severity=ERROR,

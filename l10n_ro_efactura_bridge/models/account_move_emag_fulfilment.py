@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import models
 
+from odoo.addons.emag_connector.services.labels import selection_label
+
 
 class AccountMove(models.Model):
     """The e-Factura side of the eMAG fulfilment pipeline's hooks."""
@@ -24,10 +26,11 @@ class AccountMove(models.Model):
         status = super()._emag_efactura_status()
         if not self.l10n_ro_efb_state:
             return status
-        labels = dict(self._fields["l10n_ro_efb_state"]._description_selection(self.env))
         return dict(
             status,
-            state=labels[self.l10n_ro_efb_state],
+            state=selection_label(
+                self.env, self._name, "l10n_ro_efb_state", self.l10n_ro_efb_state
+            ),
             index=self.l10n_ro_edi_index or "",
             message=self.l10n_ro_efb_message or "",
             refused=self.l10n_ro_efb_state in ("rejected", "invalid"),

@@ -13,6 +13,7 @@ from odoo.addons.emag_connector.services.exception_report import (
     failed_jobs,
     short,
 )
+from odoo.addons.emag_connector.services.labels import selection_label
 
 KINDS = [
     ("efactura_rejected", "e-Factura rejected"),
@@ -76,9 +77,7 @@ def efactura(scope):
             message=env._(
                 "Not accepted by ANAF by its deadline (%(deadline)s): %(state)s.",
                 deadline=move.l10n_ro_efb_deadline,
-                state=dict(move._fields["l10n_ro_efb_state"]._description_selection(env))[
-                    move.l10n_ro_efb_state
-                ],
+                state=selection_label(env, move._name, "l10n_ro_efb_state", move.l10n_ro_efb_state),
             ),
             action_label=env._("Retry now"),
             action_method="action_l10n_ro_efb_retry",
