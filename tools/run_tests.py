@@ -43,7 +43,7 @@ for _name, _value in PG_DEFAULTS.items():
 CHROME_NAMES = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
 
 ODOO_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
-LOG_LINE = re.compile(r"^\S+ \S+ \d+ (?P<level>[A-Z]+) \S+ (?P<logger>\S+): (?P<message>.*)$")
+LOG_LINE = re.compile(r"^\S+ \S+ \d+ (?P<level>[A-Z]+) \S+ (?P<logger>\S+): (?P<message>.*?)\s*$")
 # odoo.tests.result.OdooTestResult.addSkip: "skipped <Class.method> : <reason>".
 SKIPPED = re.compile(r"^skipped (?P<test>.+?) : (?P<reason>.*)$")
 # A setUpClass/setUpModule that skips skips tests the runner never counted as run.
@@ -161,7 +161,7 @@ def read_odoo_log(log, code, log_file):
             skipped.append(f"{module}: {skip['test']} — {skip['reason']}")
             class_skips += bool(CLASS_SKIP.match(skip["test"]))
         elif CHROME_MISSING in message:
-            print(f"  log: {line}  (the tour is counted as skipped)")
+            print(f"  log: {line.rstrip()}  (the tour is counted as skipped)")
         elif match["level"] in ("ERROR", "WARNING", "CRITICAL") and not TEST_LOGGER.search(logger):
             problems.append(line)
     for line in problems:
