@@ -26,7 +26,9 @@ class ResConfigSettings(models.TransientModel):
     l10n_ro_efb_precheck_status = fields.Char(
         string="CIUS-RO Check", compute="_compute_l10n_ro_efb_precheck_status"
     )
-    l10n_ro_efb_precheck_ok = fields.Boolean(compute="_compute_l10n_ro_efb_precheck_status")
+    l10n_ro_efb_precheck_ok = fields.Boolean(
+        string="CIUS-RO Check Available", compute="_compute_l10n_ro_efb_precheck_status"
+    )
 
     def _l10n_ro_efb_rule_folder(self):
         return (self.l10n_ro_efb_validation_dir or "").strip() or None
