@@ -80,28 +80,37 @@ def test_valid_document_passes_both_layers(validator):
     assert result["ok"] and not result["xsd_errors"] and not result["rule_errors"], result
 
 
+def _judge_variant(validator, old, new):
+    """The verdict on the B2C invoice fixture with one change; it must fail."""
+    result = validator.validate(
+        variant(fixture_bytes("invoice_b2c.xml").decode(), old, new).encode()
+    )
+    assert not result["ok"]
+    return result
+
+
 def test_broken_rule_is_reported_by_id_with_its_text(validator):
-    xml = variant(
-        fixture_bytes("invoice_b2c.xml").decode(),
+    result = _judge_variant(
+        validator,
         "<cbc:CountrySubentity>RO-B</cbc:CountrySubentity>",
         "<cbc:CountrySubentity>Bucuresti</cbc:CountrySubentity>",
     )
-    result = validator.validate(xml.encode())
-    assert not result["ok"]
     broken = {error["id"]: error["text"] for error in result["rule_errors"]}
     assert "BR-RO-111" in broken
     assert not broken["BR-RO-111"].startswith("["), "the id is not repeated in the text"
 
 
 def test_schema_error_is_an_xsd_error(validator):
-    xml = variant(
-        fixture_bytes("invoice_b2c.xml").decode(),
-        "<cbc:Note>",
-        "<cbc:Remark>x</cbc:Remark><cbc:Note>",
-    )
-    result = validator.validate(xml.encode())
-    assert not result["ok"]
+    result = _judge_variant(validator, "<cbc:Note>", "<cbc:Remark>x</cbc:Remark><cbc:Note>")
     assert any("Remark" in error for error in result["xsd_errors"])
+
+
+def _run_child(*args):
+    """``python -m ciusro_validator`` in a child process, as the bridge starts it."""
+    command = saxon_child_command("ciusro_validator", *args)
+    return subprocess.run(
+        command, capture_output=True, text=True, env=child_env(), timeout=300, check=False
+    )
 
 
 def test_child_process_judges_a_batch_as_odoo_runs_it(tmp_path):
@@ -109,15 +118,7 @@ def test_child_process_judges_a_batch_as_odoo_runs_it(tmp_path):
     broken.write_text(
         variant((FIXTURES / "invoice_b2c.xml").read_text(), "CIUS-RO:1.0.1", "CIUS-RO:1.0.0")
     )
-    valid = FIXTURES / "invoice_b2c.xml"
-    completed = subprocess.run(
-        saxon_child_command("ciusro_validator", "--json", valid, broken),
-        capture_output=True,
-        text=True,
-        env=child_env(),
-        timeout=300,
-        check=False,
-    )
+    completed = _run_child("--json", FIXTURES / "invoice_b2c.xml", broken)
     assert completed.returncode == 1, completed.stderr
     results = [json.loads(line) for line in completed.stdout.splitlines()]
     assert [result["ok"] for result in results] == [True, False]
@@ -125,13 +126,6 @@ def test_child_process_judges_a_batch_as_odoo_runs_it(tmp_path):
 
 
 def test_child_process_refuses_a_folder_that_is_no_rule_pack(tmp_path):
-    completed = subprocess.run(
-        saxon_child_command("ciusro_validator", "--rules", tmp_path, FIXTURES / "invoice_b2c.xml"),
-        capture_output=True,
-        text=True,
-        env=child_env(),
-        timeout=60,
-        check=False,
-    )
+    completed = _run_child("--rules", tmp_path, FIXTURES / "invoice_b2c.xml")
     assert completed.returncode == 2
     assert "is not a CIUS-RO rule pack" in completed.stderr
