@@ -12,7 +12,7 @@
     "application": True,
     "installable": True,
     "depends": ["sale_stock", "stock_delivery", "queue_job"],
-    "external_dependencies": {"python": ["requests", "lxml", "zeep", "python-stdnum"]},
+    "external_dependencies": {"python": ["requests", "lxml", "python-stdnum"]},
     "data": [
         "security/emag_security.xml",
         "security/ir.model.access.csv",

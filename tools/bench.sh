@@ -28,7 +28,7 @@ if wants stock; then
 fi
 
 if wants efactura; then
-    # Creates and drops its own database; needs ../shared/validation.
+    # Creates and drops its own database; uses the CIUS-RO rules shipped with the bridge.
     "$PY" "$REPO/tests/bench/bench_efactura.py"
 fi
 
