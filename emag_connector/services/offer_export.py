@@ -34,6 +34,7 @@ from .offer_payload import (
 )
 from .offer_pricing import offer_prices
 from .offer_stock import offer_quantities
+from .offer_takeover import adopt_existing_offer, existing_offer_id
 from .offer_validation import offer_problems
 
 _logger = logging.getLogger(__name__)
@@ -53,13 +54,19 @@ class SyncResult:
     unchanged: int = 0
     aborted_by: Exception = None
     offers_created: list = field(default_factory=list)
+    # (offer, eMAG id): refused because the seller already has that offer on eMAG
+    existing: list = field(default_factory=list)
+    linked: int = 0
 
 
 def sync_offers(account, offers, client=None):
     """Push ``offers`` (all of one account) to eMAG; return a :class:`SyncResult`."""
     env = account.env
     result = SyncResult()
-    offers = offers.filtered(lambda offer: offer.publish or offer.emag_created)
+    # Offers taken over from eMAG wait for the seller's first-sync choice.
+    offers = offers.filtered(
+        lambda offer: (offer.publish or offer.emag_created) and not offer.takeover_hold
+    )
     if not offers:
         return result
     active = offers.filtered("publish")
@@ -112,6 +119,8 @@ def sync_offers(account, offers, client=None):
         for (offer, values, _doc, doc_print), outcome in zip(full, report.outcomes, strict=True):
             _record_full(offer, values, doc_print, outcome, result)
         result.aborted_by = report.aborted_by
+    if result.existing and not result.aborted_by:
+        _link_existing(client, result)
     if light and not result.aborted_by:
         entities = [light_entity(offer, changes) for offer, _values, changes in light]
         report = client.save_offers(entities)
@@ -161,6 +170,9 @@ def _record_full(offer, values, doc_print, outcome, result):
             offer._set_state("pending", env._("Sent to eMAG, waiting for its validation."))
         else:
             result.updated += 1
+    elif _refused(outcome) and not offer.emag_created and existing_offer_id(outcome.messages):
+        # eMAG keeps one offer per product per seller: take over that one.
+        result.existing.append((offer, existing_offer_id(outcome.messages)))
     elif _refused(outcome):
         result.refused += 1
         answer = _answer(env, outcome)
@@ -173,6 +185,20 @@ def _record_full(offer, values, doc_print, outcome, result):
             result.offers_created.append(offer.id)  # eMAG may have kept the offer part
     else:
         offer._record_answer(_not_sent(env, outcome.error))
+
+
+def _link_existing(client, result):
+    """Link each offer eMAG refused as a duplicate to the seller's existing offer."""
+    for offer, emag_id in result.existing:
+        items = client.read_product_offers(id=emag_id)
+        if not items:
+            offer._set_state(
+                "rejected",
+                offer.env._("eMAG names your offer %s, but does not return it.", emag_id),
+            )
+            continue
+        adopt_existing_offer(offer, items[0])
+        result.linked += 1
 
 
 def _record_light(offer, values, changes, outcome, result):
