@@ -282,20 +282,32 @@ class EmagAccount(models.Model):
         if not result.done:
             self._queue_takeover_read()
             return self.env._("%s offers read", result.read)
-        return self._takeover_match()
+        self.with_delay(
+            channel=OFFERS_CHANNEL,
+            identity_key=f"emag-takeover-match-{self.id}",
+            description=self.env._("Match the eMAG offers of %s to products", self.name),
+        )._job_takeover_match()
+        return self.env._("%s offers read; all read", result.read)
 
-    def _takeover_match(self):
-        """Match what was read and link the sure matches (held: nothing is sent)."""
+    def _job_takeover_match(self):
+        """Job: match what was read; the sure matches are linked by jobs of their own."""
+        self.ensure_one()
         lines = self.env["emag.offer.takeover"].search([("account_id", "=", self.id)])
         sure = offer_takeover.match_lines(self, lines)
-        linked = offer_takeover.link_lines(sure)
+        for start in range(0, len(sure), offer_takeover.LINKS_PER_JOB):
+            self.with_delay(
+                channel=OFFERS_CHANNEL,
+                identity_key=identity_exact,
+                description=self.env._("Link eMAG offers of %s (nothing is sent)", self.name),
+            )._job_takeover_link(sure[start : start + offer_takeover.LINKS_PER_JOB].ids)
         waiting = self.env["emag.offer.takeover"].search_count(
             [("account_id", "=", self.id), ("state", "in", ("ambiguous", "unmatched"))]
         )
         message = self.env._(
-            "%(read)s offers read, %(linked)s linked, %(waiting)s wait for review",
+            "%(read)s offers read: %(sure)s matched without doubt and linked (nothing is sent "
+            "before the first sync), %(waiting)s wait for review",
             read=self.takeover_read_count,
-            linked=len(linked),
+            sure=len(sure),
             waiting=waiting,
         )
         self.write(
@@ -306,3 +318,15 @@ class EmagAccount(models.Model):
             }
         )
         return message
+
+    def _job_takeover_link(self, line_ids):
+        """Job: link a chunk of sure matches (a person may have changed them meanwhile)."""
+        self.ensure_one()
+        lines = (
+            self.env["emag.offer.takeover"]
+            .browse(line_ids)
+            .exists()
+            .filtered(lambda line: line.account_id == self and line.state == "matched")
+        )
+        linked = offer_takeover.link_lines(lines)
+        return self.env._("%s offers linked", len(linked))

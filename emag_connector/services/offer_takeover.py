@@ -55,6 +55,7 @@ from .offer_validation import offer_problems
 ITEMS_PER_PAGE = 100  # eMAG's maximum
 PAGES_PER_JOB = 10  # a failure re-reads at most these (about 3 s of reads)
 RESUME_DELAY = 60  # seconds before an interrupted read resumes
+LINKS_PER_JOB = 200  # offers linked per job: a job stays well within a worker's time limit
 # Reads worth resuming by themselves; anything else (credentials, refusals)
 # waits for a person.
 TRANSIENT_ERRORS = (EmagTransientError, EmagRateLimitedError, EmagUnexpectedResponseError)
@@ -230,16 +231,24 @@ def match_lines(account, lines):
     sure = env["emag.offer.takeover"]
     for line in lines:
         match = matches[line.seller_product_id]
-        line.write(
-            {
-                "state": match.state,
-                "product_id": match.product_id or False,
-                "candidate_product_ids": [fields.Command.set(list(match.candidates))],
-                "match_key": match.key or False,
-                "confidence": match.confidence,
-                "note": _ambiguity(env, match),
-            }
-        )
+        vals = {
+            "state": match.state,
+            "product_id": match.product_id or False,
+            "match_key": match.key or False,
+            "confidence": match.confidence,
+            "note": _ambiguity(env, match),
+        }
+        # Written only when it changed: a re-import of a large catalogue stays cheap.
+        changed = {
+            name: value
+            for name, value in vals.items()
+            if line._fields[name].convert_to_write(line[name], line) != value
+        }
+        if set(line.candidate_product_ids.ids) != set(match.candidates):
+            changed["candidate_product_ids"] = [fields.Command.set(list(match.candidates))]
+        if changed:
+            # With its key, a product chosen here is not taken for a person's choice.
+            line.write({**changed, "match_key": vals["match_key"]})
         if match.state == MATCHED:
             sure |= line
     return sure
