@@ -118,6 +118,7 @@ class TestOfferTakeover(EmagOfferCase):
 
     def test_link_then_push_nothing_until_asked(self):
         products = self._catalogue_products()
+        products["pnk"].sale_ok = False  # Odoo would take this one off sale
         lines = self._import()
         offer = lines[101].offer_id
         products["part_number"].list_price = 333.0
@@ -134,9 +135,12 @@ class TestOfferTakeover(EmagOfferCase):
         )
         self.assertIn(offer, [row[0] for row in summary.prices])
         self.assertIn(lines[102].offer_id, [row[0] for row in summary.stocks])
+        self.assertEqual(summary.deactivations, [lines[104].offer_id])
+        self.assertEqual(self.sim.get_offer(self.username, 104)["status"], 1)
 
         wizard = self.env["emag.offer.takeover.summary"].create({"account_id": self.seller.id})
         self.assertEqual(wizard.held_count, 4)
+        self.assertEqual(wizard.deactivate_count, 1)
         self.assertIn("333", wizard.details)
         with trap_jobs() as trap:
             wizard.action_adopt_odoo_values()
@@ -144,6 +148,8 @@ class TestOfferTakeover(EmagOfferCase):
         self.assertFalse(offer.takeover_hold)
         self.assertEqual(float(self.sim.get_offer(self.username, 101)["sale_price"]), 333.0)
         self.assertEqual(self.sim.get_offer(self.username, 102)["general_stock"], 7)
+        self.assertEqual(self.sim.get_offer(self.username, 104)["status"], 0)
+        self.assertEqual(lines[104].offer_id.state, "inactive")
         self.assertFalse(
             [r for r in self._saves() if r.route == "product_offer/save"],
             "the documentation eMAG holds is not sent again",
