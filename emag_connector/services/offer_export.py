@@ -54,7 +54,8 @@ class SyncResult:
     unchanged: int = 0
     aborted_by: Exception = None
     offers_created: list = field(default_factory=list)
-    # (offer, eMAG id): refused because the seller already has that offer on eMAG
+    # (offer, eMAG id, documentation fingerprint): refused because the seller
+    # already has that offer on eMAG
     existing: list = field(default_factory=list)
     linked: int = 0
 
@@ -172,7 +173,7 @@ def _record_full(offer, values, doc_print, outcome, result):
             result.updated += 1
     elif _refused(outcome) and not offer.emag_created and existing_offer_id(outcome.messages):
         # eMAG keeps one offer per product per seller: take over that one.
-        result.existing.append((offer, existing_offer_id(outcome.messages)))
+        result.existing.append((offer, existing_offer_id(outcome.messages), doc_print))
     elif _refused(outcome):
         result.refused += 1
         answer = _answer(env, outcome)
@@ -189,16 +190,21 @@ def _record_full(offer, values, doc_print, outcome, result):
 
 def _link_existing(client, result):
     """Link each offer eMAG refused as a duplicate to the seller's existing offer."""
-    for offer, emag_id in result.existing:
+    for offer, emag_id, doc_print in result.existing:
         items = client.read_product_offers(id=emag_id)
-        if not items:
-            offer._set_state(
-                "rejected",
-                offer.env._("eMAG names your offer %s, but does not return it.", emag_id),
-            )
-            continue
-        adopt_existing_offer(offer, items[0])
-        result.linked += 1
+        try:
+            if not items:
+                raise ValueError(
+                    offer.env._("eMAG names your offer %s, but does not return it.", emag_id)
+                )
+            with offer.env.cr.savepoint():
+                adopt_existing_offer(offer, items[0])
+            result.linked += 1
+        except ValueError as error:
+            result.refused += 1
+            offer.write({"failed_fingerprint": doc_print})  # not resent until it changes
+            offer._record_answer(str(error))
+            offer._set_state("rejected", str(error))
 
 
 def _record_light(offer, values, changes, outcome, result):

@@ -338,15 +338,11 @@ def link_offer(line, publish=None, hold=True):
                 id=offer.seller_product_id,
             )
         )
+    same_key = [("seller_product_id", "=", line.seller_product_id)]
+    if line.part_number:
+        same_key = ["|", *same_key, ("part_number", "=", line.part_number)]
     taken = Offer.search(
-        [
-            ("account_id", "=", account.id),
-            ("product_id", "!=", product.id),
-            "|",
-            ("seller_product_id", "=", line.seller_product_id),
-            ("part_number", "=", line.part_number or "\x00"),
-        ],
-        limit=1,
+        [("account_id", "=", account.id), ("product_id", "!=", product.id), *same_key], limit=1
     )
     if taken:
         raise ValueError(
@@ -401,13 +397,24 @@ def adopt_existing_offer(offer, item):
     """Link ``offer`` (refused as a duplicate) to the seller's eMAG offer ``item``.
 
     The seller asked to publish, so the offer stays published and is not
-    held: the next push updates eMAG's offer with Odoo's values.
+    held: the next push updates eMAG's offer with Odoo's values. Raises
+    ``ValueError`` with a plain reason when that eMAG offer belongs to another
+    product in Odoo.
     """
     account = offer.account_id
     store_items(account, [item])
     line = offer.env["emag.offer.takeover"].search(
         [("account_id", "=", account.id), ("seller_product_id", "=", to_int(item.get("id")))]
     )
+    if line.state == "linked" and line.product_id != offer.product_id:
+        raise ValueError(
+            offer.env._(
+                "eMAG keeps your offer %(id)s for this product, and it is linked to "
+                "%(product)s in Odoo: publish that one, or fix the EAN or part number.",
+                id=line.seller_product_id,
+                product=line.product_id.display_name,
+            )
+        )
     line.write(
         {
             "product_id": offer.product_id.id,

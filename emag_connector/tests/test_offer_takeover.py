@@ -255,9 +255,38 @@ class TestOfferTakeover(EmagOfferCase):
         self._publish(offer)
         self.assertEqual(offer.seller_product_id, 101, offer.last_answer)
         self.assertTrue(offer.emag_created)
-        self.assertIn("linked to it", offer.message_ids[:1].body)
+        self.assertTrue(
+            any("linked to it" in body for body in offer.message_ids.mapped("body")),
+            "the chatter says what happened",
+        )
         self.assertNotEqual(offer.state, "rejected")
         sim_offer = self.sim.get_offer(self.username, 101)
         self.assertEqual(float(sim_offer["sale_price"]), 150.0, "Odoo's values update it")
         self.assertEqual(sim_offer["general_stock"], 4)
         self.assertEqual(len(self.sim.account(self.username).offers), 8, "no second offer")
+
+    def test_a_duplicate_of_an_offer_linked_elsewhere_is_refused_plainly(self):
+        first = self._offer(
+            self._product(barcode=self.emag[101]["ean"][0]),
+            account=self.seller,
+            publication_path="ean",
+            category_id=False,
+            brand=False,
+        )
+        self._publish(first)
+        self.assertEqual(first.seller_product_id, 101)
+        other = self._offer(
+            self._product(),
+            account=self.seller,
+            publication_path="ean",
+            category_id=False,
+            brand=False,
+            ean_codes=self.emag[101]["ean"][0],
+        )
+        self._publish(other)
+        self.assertEqual(other.state, "rejected")
+        self.assertIn("is linked to", other.state_reason)
+        self.assertEqual(first.seller_product_id, 101, "the first link stands")
+        self.sim.clear_received()
+        self.seller._job_sync_offers()
+        self.assertFalse(self._saves(), "the refused duplicate is not resent unchanged")
