@@ -24,6 +24,7 @@ from odoo import fields
 
 from ..lib.emag_api.batching import NOT_SENT, OK
 from ..lib.emag_api.errors import EmagValidationError
+from ..lib.emag_api.parsing import to_int
 from .offer_payload import (
     changed_values,
     documentation,
@@ -237,17 +238,18 @@ def refresh_offer_status(account, client=None):
     """Read eMAG's view of the account's offers and update their states.
 
     Pages through ``product_offer/read`` (100 offers a call). Offers are
-    matched by eMAG id, else by part number (which links offers created
-    outside Odoo). Returns the number of offers whose state changed.
+    matched by eMAG id only: an offer created outside Odoo is linked by the
+    takeover (:mod:`.offer_takeover`), which sends nothing before the seller
+    chose, never here in passing. Returns the number of offers whose state
+    changed.
     """
     env = account.env
     offers = env["emag.offer"].search([("account_id", "=", account.id)])
     by_id = {offer.seller_product_id: offer for offer in offers if offer.seller_product_id}
-    by_part_number = {offer.part_number: offer for offer in offers}
     client = client or account._get_client()
     changed = 0
     for item in client.iter_product_offers():
-        offer = by_id.get(item.get("id")) or by_part_number.get(item.get("part_number"))
+        offer = by_id.get(to_int(item.get("id")))
         if offer is None:
             continue
         changed += offer._apply_emag_status(item)

@@ -290,3 +290,16 @@ class TestOfferTakeover(EmagOfferCase):
         self.sim.clear_received()
         self.seller._job_sync_offers()
         self.assertFalse(self._saves(), "the refused duplicate is not resent unchanged")
+
+    def test_reading_statuses_never_links_an_offer_in_passing(self):
+        """A draft offer whose part number eMAG knows stays a draft: eMAG's offer is
+        left alone (it used to be linked, then deactivated by the next push)."""
+        draft = self._offer(
+            self._product(), account=self.seller, part_number=self.emag[101]["part_number"]
+        )
+        self.seller._job_refresh_offer_status()
+        self.seller._job_sync_offers()
+        self.assertFalse(draft.emag_created)
+        self.assertEqual(draft.state, "draft")
+        self.assertEqual(self.sim.get_offer(self.username, 101)["status"], 1)
+        self.assertFalse(self._saves())
