@@ -83,13 +83,14 @@ class ReadResult:
 def read_pages(account, client, first_page, pages=None):
     """Read up to ``pages`` pages of the account's offers into review lines."""
     result = ReadResult(next_page=first_page)
+    categories = category_ids(account)
     for page in range(first_page, first_page + (pages or PAGES_PER_JOB)):
         try:
             items = client.read_product_offers(currentPage=page, itemsPerPage=ITEMS_PER_PAGE)
         except TRANSIENT_ERRORS as error:
             result.error = error
             return result
-        store_items(account, items)
+        store_items(account, items, categories)
         result.read += len(items)
         result.next_page = page + 1
         if len(items) < ITEMS_PER_PAGE:
@@ -131,16 +132,23 @@ def line_values(item, categories, found_later):
     }
 
 
-def store_items(account, items):
+def category_ids(account):
+    """``{eMAG category id: emag.category id}`` of the account's platform."""
+    return {
+        row["emag_id"]: row["id"]
+        for row in account.env["emag.category"].search_read(
+            [("platform", "=", account.platform)], ["emag_id"]
+        )
+    }
+
+
+def store_items(account, items, categories=None):
     """Create or refresh the review lines of ``items`` (one query to find them)."""
     Line = account.env["emag.offer.takeover"]
     if not items:
         return Line
-    categories = dict(
-        account.env["emag.category"]
-        .search([("platform", "=", account.platform)])
-        .mapped(lambda category: (category.emag_id, category.id))
-    )
+    if categories is None:
+        categories = category_ids(account)
     existing = {
         line.seller_product_id: line
         for line in Line.search(
