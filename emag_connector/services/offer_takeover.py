@@ -359,6 +359,10 @@ def link_offer(line, publish=None, hold=True):
                 product=taken.product_id.display_name,
             )
         )
+    if offer.emag_created and offer.seller_product_id == line.seller_product_id:
+        # Odoo manages this offer already: its last push stands, nothing to adopt.
+        line.write({"state": "linked", "offer_id": offer.id, "note": False})
+        return offer
     if not offer:
         offer = Offer.create(
             {

@@ -7,6 +7,8 @@ from odoo.tests import tagged
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..services import exception_report, offer_takeover
+from ..services.offer_payload import documentation, fingerprint, offer_values
+from ..services.offer_pricing import offer_prices
 from .test_emag_offer import PASSWORD, EmagOfferCase
 
 SAVES = ("product_offer/save", "offer/save", "offer_stock")
@@ -34,8 +36,16 @@ class TestOfferTakeover(EmagOfferCase):
         """Odoo's side of the seeded catalogue: one product per way of matching."""
         emag = self.emag
         known = self._product(default_code=False)
-        self._offer(known, account=self.seller, part_number=emag[103]["part_number"]).write(
-            {"seller_product_id": 103, "emag_created": True, "publish": True}
+        managed = self._offer(known, account=self.seller, part_number=emag[103]["part_number"])
+        # As if Odoo had published it: eMAG knows it by 103 and holds Odoo's last push.
+        managed.write({"seller_product_id": 103, "emag_created": True, "publish": True})
+        managed.write(
+            {
+                "pushed_values": offer_values(
+                    managed, offer_prices(self.env, managed)[managed.id], 0
+                ),
+                "doc_fingerprint": fingerprint(documentation(managed)),
+            }
         )
         other = self._make_account("eMAG RO FBE", self.warehouse, fulfilment_type="fbe")
         by_pnk = self._product(default_code=False)
@@ -114,6 +124,7 @@ class TestOfferTakeover(EmagOfferCase):
         self.assertEqual(offer.pushed_price, float(self.emag[101]["sale_price"]))
         self.assertEqual(offer.pushed_stock, self.emag[101]["general_stock"])
         self.assertTrue(offer.emag_created and offer.takeover_hold and offer.publish)
+        self.assertFalse(lines[103].offer_id.takeover_hold, "Odoo managed it already")
         self.assertEqual(self.seller.takeover_review_count, 4)
 
     def test_link_then_push_nothing_until_asked(self):
@@ -139,7 +150,7 @@ class TestOfferTakeover(EmagOfferCase):
         self.assertEqual(self.sim.get_offer(self.username, 104)["status"], 1)
 
         wizard = self.env["emag.offer.takeover.summary"].create({"account_id": self.seller.id})
-        self.assertEqual(wizard.held_count, 4)
+        self.assertEqual(wizard.held_count, 3, "the offer Odoo managed already is not held")
         self.assertEqual(wizard.deactivate_count, 1)
         self.assertIn("333", wizard.details)
         with trap_jobs() as trap:
