@@ -11,6 +11,10 @@ if wants api; then
     "$PY" "$REPO/tests/bench/bench_api.py"
 fi
 
+if wants takeover; then
+    "$PY" "$REPO/tests/bench/bench_takeover.py"
+fi
+
 # The Odoo benchmarks run as scripts inside `odoo-bin shell` on a database of
 # their own, created for the run and dropped after it.
 odoo_bench() {  # name script modules

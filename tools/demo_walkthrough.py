@@ -134,6 +134,21 @@ def walkthrough(facts, base):
         f"{record(base, 'emag.offer', offer['id'])} ({offer['state']}): {offer['reason']}",
         5,
     )
+    takeover = facts.get("takeover")
+    if takeover:
+        say()
+        say("7b. A catalogue taken over from eMAG")
+        say(
+            f"{takeover['offers']} offers were listed on eMAG Romania by hand before Odoo. "
+            f"Import Offers from eMAG linked {takeover['automatic']} automatically (part number, "
+            f"EAN), {takeover['by_hand']} ambiguous ones were matched by hand in the review list, "
+            f"{takeover['created']} products created from their offers; nothing was sent until "
+            f"the first sync, which kept eMAG's {takeover['prices']} differing prices (now in the "
+            f"pricelist) and sent Odoo's stocks: "
+            f"{action(base, 'emag_connector.emag_offer_takeover_action')} (remove the To Review "
+            "filter).",
+            5,
+        )
     say()
     say("8. More business from the sandbox (eMAG calls Odoo back at once)")
     say(

@@ -55,11 +55,20 @@ class EmagOffer(models.Model):
     )
     seller_product_id = fields.Integer(
         string="eMAG Offer ID",
-        readonly=True,
         copy=False,
         index=True,
         help="The numeric id eMAG keys this offer by (the 'id' sent with every update, "
-        "the 'product_id' of order lines).",
+        "the 'product_id' of order lines). An offer taken over from eMAG keeps eMAG's id; "
+        "a new one gets Odoo's own at its first push. Type the id of an offer you already "
+        "have on eMAG to update it instead of creating a second one.",
+    )
+    takeover_hold = fields.Boolean(
+        string="Waiting for First Sync",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Taken over from eMAG: nothing is sent until you choose, in the first sync "
+        "summary of the account, whose prices and stocks win.",
     )
     publish = fields.Boolean(
         tracking=True,
@@ -302,6 +311,16 @@ class EmagOffer(models.Model):
     # ---------------------------------------------------------------- ORM
 
     def write(self, vals):
+        if vals.get("seller_product_id") and self.filtered(
+            lambda o: (
+                o.emag_created
+                and o.seller_product_id
+                and o.seller_product_id != vals["seller_product_id"]
+            )
+        ):
+            raise UserError(
+                self.env._("The eMAG offer id cannot change once eMAG knows the offer.")
+            )
         if "part_number" in vals:
             locked = self.filtered(
                 lambda o: o.emag_created and o.part_number != vals["part_number"]
@@ -392,7 +411,7 @@ class EmagOffer(models.Model):
 
     def action_publish(self):
         """Mark the offers for publication, check them and queue the push."""
-        self.write({"publish": True})
+        self.write({"publish": True, "takeover_hold": False})
         self._validate_now()
         self._queue_sync()
         return True
@@ -407,7 +426,7 @@ class EmagOffer(models.Model):
 
     def action_retry(self):
         """Check again and resend, even an update eMAG refused before."""
-        self.write({"failed_fingerprint": False})
+        self.write({"failed_fingerprint": False, "takeover_hold": False})
         self._validate_now()
         self._queue_sync()
         return True

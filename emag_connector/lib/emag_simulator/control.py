@@ -92,6 +92,13 @@ ENDPOINTS = [
     ("PATCH", r"/_sim/accounts/(?P<user>[^/]+)", _configure_account),
     ("POST", r"/_sim/offers", lambda sim, m, q, b: sim.add_offer(b["username"], b["offer"])),
     (
+        "POST",
+        r"/_sim/catalogue",
+        lambda sim, m, q, b: sim.seed_catalogue(
+            b["username"], b["count"], b.get("start_id", 1), b.get("prefix", "EXT")
+        ),
+    ),
+    (
         "GET",
         r"/_sim/offers/(?P<user>[^/]+)/(?P<id>\d+)",
         lambda sim, m, q, b: sim.get_offer(m["user"], m["id"]),

@@ -14,7 +14,7 @@ from . import awb as awb_module
 from .callbacks import CallbackDispatcher
 from .faults import FaultPlan
 from .generator import OrderGenerator, gross_total
-from .offers import offer_view, save_product_offer
+from .offers import catalogue_entity, offer_view, save_product_offer, seed_catalogue
 from .orders import (
     CANCELED,
     FINALIZED,
@@ -169,6 +169,27 @@ class EmagSimulator:
             except ApiError as exc:
                 raise ValueError("; ".join(exc.messages)) from exc
             return self.get_offer(username, offer["id"])
+
+    def seed_catalogue(self, username, count, start_id=1, prefix="EXT", ean_base=594_100_000_000):
+        """An existing catalogue: ``count`` offers the seller created on eMAG by hand.
+
+        Offer ``n`` (``start_id`` ≤ n) has part number ``{prefix}-{n:06d}``, one
+        EAN (:func:`~.offers.ean13` of ``ean_base + n``), an approved
+        documentation of its own, a price and a stock. Returns the offers as
+        ``product_offer/read`` shows them."""
+        account = self.state.account(username)
+        entities = [
+            catalogue_entity(n, prefix, ean_base) for n in range(start_id, start_id + count)
+        ]
+        with self.state.lock:
+            try:
+                seed_catalogue(self.state, account, entities)
+            except ApiError as exc:
+                raise ValueError("; ".join(exc.messages)) from exc
+            return [
+                self.state.snapshot(offer_view(account, account.offers[e["id"]], False))
+                for e in entities
+            ]
 
     def add_catalog_product(self, name, brand, category_id, eans=(), pnk=None):
         """A product of another seller, so offers can attach by PNK or EAN."""
@@ -386,7 +407,9 @@ class EmagSimulator:
         """Load accounts, offers, orders and returns from a dict or a JSON file.
 
         Format: ``{"accounts": [{"username", "password", "platform", "settings": {...},
-        "offers": [product_offer entities], "orders": {"count": N, "hours": 24},
+        "offers": [product_offer entities], "catalogue": {"count": N, "start_id": 1,
+        "prefix": "EXT"} (offers created outside any connector, see ``seed_catalogue``),
+        "orders": {"count": N, "hours": 24},
         "returns": N}]}``. Returns the list of account usernames created."""
         if not isinstance(seed, dict):
             seed = json.loads(Path(seed).read_text(encoding="utf-8"))
@@ -401,6 +424,8 @@ class EmagSimulator:
             )
             for offer in spec.get("offers", []):
                 self.add_offer(username, offer)
+            if spec.get("catalogue"):
+                self.seed_catalogue(username, **spec["catalogue"])
             orders_spec = spec.get("orders") or {}
             if orders_spec.get("count"):
                 self.generate_orders(username, orders_spec["count"], orders_spec.get("hours", 24))
