@@ -87,10 +87,11 @@ class EmagOrder(models.Model):
     # ------------------------------------------------------------------ rules
 
     def _emag_timing(self, now=None):
+        # An empty Datetime field reads False; the matrix speaks of unknown as None.
         return {
             "now": now or fields.Datetime.now(),
-            "finalized_at": self.emag_finalized_at,
-            "canceled_at": self.emag_canceled_at,
+            "finalized_at": self.emag_finalized_at or None,
+            "canceled_at": self.emag_canceled_at or None,
             "return_period_days": self.account_id.return_period_days,
         }
 
