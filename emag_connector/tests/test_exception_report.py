@@ -400,9 +400,23 @@ class TestExceptionReportReturns(ExceptionReportMixin, EmagRmaCase):
         self.assertIn("is not in Odoo", line.message)
 
         self.poll()
+        # The order is in Odoo now, but its goods never left in Odoo: the
+        # return cannot take them back, so it stays in exception and in the
+        # report, with the new reason (it used to leave both, fixed by nothing).
+        with trap_jobs() as trap:
+            line.action_run_next()
+            self.run_emag_jobs(trap)
+        self.env.invalidate_all()
+        self.assertEqual(rma.state, "exception")
+        line = self.line_of(self.report(), rma, "return")
+        self.assertIn("only 0 were delivered", line.message)
+
+        sale_order = self.binding(order).sale_order_id
+        self.validate(sale_order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"))
         with trap_jobs() as trap:
             line.action_run_next()
             self.run_emag_jobs(trap)
         self.env.invalidate_all()
         self.assertEqual(rma.state, "imported", rma.message)
+        self.assertTrue(rma.return_picking_ids)
         self.assertFalse(self.line_of(self.report(), rma, "return"))
