@@ -116,6 +116,14 @@ class TestOrderStatusMatrix(EmagOrderCase):
         self.assertEqual(verdict.refusal, "finalization_unknown")
         self.assertEqual(binding.allowed_statuses, "")
 
+    def test_unknown_status_is_not_canceled(self):
+        """A binding whose eMAG status was never read (False) is not taken for
+        canceled (0): every change is refused until eMAG is read."""
+        binding = self.env["emag.order"].create({"account_id": self.account.id, "emag_id": "99"})
+        verdict = binding._emag_check_transition(order_status.IN_PROGRESS)
+        self.assertFalse(verdict.allowed)
+        self.assertIn("status on eMAG is not known yet", verdict.reason)
+
 
 @tagged("post_install", "-at_install")
 class TestOrderCancellation(EmagOrderCase):
