@@ -383,6 +383,24 @@ def returns(scope):
             ]
         )
         for rma in unfinished:
+            to_ship = rma.replacement_picking_ids.filtered(
+                lambda p: p.state not in ("done", "cancel")
+            )
+            if to_ship:
+                # An exchange waits for the warehouse, not for eMAG: Retry would not help.
+                yield ExceptionLine(
+                    kind="return",
+                    severity=WARNING,
+                    account=account,
+                    record=rma,
+                    message=scope.env._(
+                        "The goods came back; the replacement %(pickings)s is not shipped yet.",
+                        pickings=", ".join(to_ship.mapped("name")),
+                    ),
+                    action_label=scope.env._("Open the return"),
+                    since=rma.received_at,
+                )
+                continue
             yield ExceptionLine(
                 kind="return",
                 severity=WARNING,
