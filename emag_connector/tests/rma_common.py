@@ -103,6 +103,16 @@ class EmagRmaCase(EmagOrderCase):
             self.run_emag_jobs(trap)
         self.env.invalidate_all()
 
+    def return_asking_too_much(self):
+        """A unit shipped and already returned, and a second return of it
+        (eMAG lets the customer open one): it waits in exception."""
+        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        self.open_return(order, {1001: 1})
+        self.receive(self.read_returns())
+        again = self.open_return(order, {1001: 1})
+        self.read_returns()
+        return again
+
     def sim_rma(self, sim_rma):
         return self.sim.get_return(USERNAME, sim_rma["emag_id"])
 

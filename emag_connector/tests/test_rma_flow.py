@@ -192,12 +192,7 @@ class TestRmaFlow(EmagRmaCase):
         self.assertEqual(sale_order.order_line.mapped("qty_to_invoice"), [0.0] * 4)
 
     def test_quantity_above_delivered_waits_in_exception(self):
-        order, sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
-        self.open_return(order, {1001: 1})
-        self.receive(self.read_returns())
-        # eMAG lets the customer open a second return for the same unit.
-        again = self.open_return(order, {1001: 1})
-        self.read_returns()
+        again = self.return_asking_too_much()
         rma = self.rma(again)
         self.assertEqual(rma.state, "exception")
         self.assertIn("only 0 were delivered and not already returned", rma.message)

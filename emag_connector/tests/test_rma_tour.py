@@ -44,3 +44,20 @@ class TestRmaTour(JobRunnerTourMixin, EmagRmaCase, HttpCase):
         self.assertEqual(rma.state, "imported", rma.message)
         self.assertEqual(rma.credit_note_id.state, "posted")
         self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
+
+    def test_retry_leaves_an_unresolved_return_in_exception(self):
+        """Retry on a return eMAG still asks too much of: the click answers,
+        the return stays in exception with its message, before and after the
+        return is read again."""
+        with self.like_a_job_runner():
+            rma = self.rma(self.return_asking_too_much())
+        self.assertEqual(rma.state, "exception")
+
+        self.start_tour(f"/odoo/emag.rma/{rma.id}", "emag_rma_retry_unresolved", login="admin")
+        self.env.invalidate_all()
+        self.assertEqual(rma.state, "exception", "the click changes nothing by itself")
+        with self.like_a_job_runner():
+            self.perform_queued_jobs()
+        self.env.invalidate_all()
+        self.assertEqual(rma.state, "exception")
+        self.assertIn("only 0 were delivered and not already returned", rma.message)
