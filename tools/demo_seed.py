@@ -424,6 +424,8 @@ b2b_id = new_order(b2b=True, locker=False, payment_mode_id=1, voucher=False)
 cancel_id = new_order(b2b=False, locker=False)
 # Shipped yesterday, returned today.
 returned_id = new_order(b2b=False, locker=False, payment_mode_id=1, voucher=False)
+# Shipped yesterday too; today the customer wants the same product again (an exchange).
+exchange_id = new_order(b2b=False, locker=False, payment_mode_id=1, voucher=False)
 # A company whose invoice address will be broken in Odoo (not the one above).
 b2b_name = emag("GET", f"orders/{RO_USER}/{b2b_id}")["customer"]["company"]
 extra_ids = []
@@ -446,7 +448,16 @@ hand_listed.update(
 emag("POST", "offers", {"username": RO_USER, "offer": hand_listed})
 unknown_id = new_order(lines=[{"product_id": 1999, "quantity": 1}], voucher=False)
 # eMAG calls the seller back for each new order; the callback queues its import.
-for emag_id in (b2c_id, b2b_id, cancel_id, returned_id, broken_id, unknown_id, *extra_ids):
+for emag_id in (
+    b2c_id,
+    b2b_id,
+    cancel_id,
+    returned_id,
+    exchange_id,
+    broken_id,
+    unknown_id,
+    *extra_ids,
+):
     ro._emag_enqueue_import(emag_id)
 run_jobs()
 
@@ -455,6 +466,7 @@ ro._emag_enqueue_import(cancel_id)  # the cancellation callback
 run_jobs()
 
 shipped = ship(binding(returned_id))
+ship(binding(exchange_id))
 run_jobs(rounds=20)
 say(f"{shipped.name}: fulfilment {shipped.emag_fulfilment_id.summary or '-'}")
 
@@ -474,6 +486,7 @@ broken_invoice = broken_picking.emag_fulfilment_id.invoice_id
 say(f"{broken_invoice.name}: e-Factura {broken_invoice.l10n_ro_efb_state}")
 
 emag("POST", "returns", {"username": RO_USER, "order_id": returned_id})
+emag("POST", "returns", {"username": RO_USER, "order_id": exchange_id, "return_type": 1})
 ro.action_sync_returns_now()
 run_jobs()
 
@@ -509,6 +522,7 @@ def order_facts(emag_id):
 
 returned = binding(returned_id)
 rma = env["emag.rma"].search([("emag_order_id", "=", returned.id)], limit=1)
+exchange = env["emag.rma"].search([("emag_order_id", "=", binding(exchange_id).id)], limit=1)
 facts.update(
     {
         "odoo_url": ODOO_URL,
@@ -532,6 +546,14 @@ facts.update(
             "message": rma.message or "",
             "return_picking_id": rma.return_picking_ids[:1].id,
             "return_picking": rma.return_picking_ids[:1].name or "",
+        },
+        "exchange": {
+            "id": exchange.id,
+            "emag_id": exchange.emag_id,
+            "state": exchange.state,
+            "message": exchange.message or "",
+            "sale_order": binding(exchange_id).sale_order_id.name or "",
+            "return_picking_id": exchange.return_picking_ids[:1].id,
         },
         "broken": dict(
             order_facts(broken_id),

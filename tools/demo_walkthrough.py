@@ -106,6 +106,17 @@ def walkthrough(facts, base):
         "eMAG, the order updated and the return finalized there.",
         5,
     )
+    exchange = facts.get("exchange") or {}
+    if exchange.get("id"):
+        say(
+            f"Return {exchange['emag_id']} of {exchange['sale_order']} is an exchange: the "
+            f"customer wants the same product again ({record(base, 'emag.rma', exchange['id'])})."
+            " Validate its return picking "
+            f"{record(base, 'stock.picking', exchange['return_picking_id'])}: no credit note and"
+            " nothing changes on the eMAG order; a replacement delivery appears on the return."
+            " Validate it: its AWB is issued with the return, which is then finalized on eMAG.",
+            5,
+        )
     say()
     say("5. An e-Factura rejection")
     say(

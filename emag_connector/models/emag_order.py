@@ -87,10 +87,11 @@ class EmagOrder(models.Model):
     # ------------------------------------------------------------------ rules
 
     def _emag_timing(self, now=None):
+        # An empty Datetime field reads False; the matrix speaks of unknown as None.
         return {
             "now": now or fields.Datetime.now(),
-            "finalized_at": self.emag_finalized_at,
-            "canceled_at": self.emag_canceled_at,
+            "finalized_at": self.emag_finalized_at or None,
+            "canceled_at": self.emag_canceled_at or None,
             "return_period_days": self.account_id.return_period_days,
         }
 
@@ -111,7 +112,17 @@ class EmagOrder(models.Model):
             return order_status.Verdict(
                 False, reason=self.env._("eMAG does not let sellers change FBE orders.")
             )
-        current = int(self.emag_status) if current is None else current
+        if current is None:
+            if not self.emag_status:
+                # Unset reads False, and int(False) would be "canceled" (0).
+                return order_status.Verdict(
+                    False,
+                    reason=self.env._(
+                        "The order's status on eMAG is not known yet: read the order again "
+                        "from eMAG."
+                    ),
+                )
+            current = int(self.emag_status)
         if automatic:
             verdict = order_status.check_automatic(
                 current,

@@ -412,14 +412,29 @@ def returns(scope):
             ]
         )
         for rma in unfinished:
+            to_ship = rma.replacement_picking_ids.filtered(
+                lambda p: p.state not in ("done", "cancel")
+            )
+            if to_ship:
+                # An exchange waits for the warehouse, not for eMAG: Retry would not help.
+                message = scope.env._(
+                    "The goods came back; the replacement %(pickings)s is not shipped yet.",
+                    pickings=", ".join(to_ship.mapped("name")),
+                )
+                action = (scope.env._("Open the return"), None)
+            else:
+                message = scope.env._(
+                    "The goods came back; the return is not finished on eMAG yet."
+                )
+                action = (scope.env._("Retry"), "action_retry")
             yield ExceptionLine(
                 kind="return",
                 severity=WARNING,
                 account=account,
                 record=rma,
-                message=scope.env._("The goods came back; the return is not finished on eMAG yet."),
-                action_label=scope.env._("Retry"),
-                action_method="action_retry",
+                message=message,
+                action_label=action[0],
+                action_method=action[1],
                 since=rma.received_at,
             )
 

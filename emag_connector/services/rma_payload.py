@@ -28,6 +28,9 @@ RETURN_TYPES = {
     4: "Cancel the payment contract",
     5: "Voucher",
 }
+# The customer gets goods back, not money: the seller ships a replacement.
+REPLACEMENT_TYPES = frozenset({1, 2})
+SAME_PRODUCT_REPLACEMENT = 1
 PICKUP_METHODS = {1: "eMAG courier", 2: "Seller's courier", 3: "Sent by the customer"}
 
 
@@ -63,6 +66,10 @@ class Rma:
     return_address_id: str  # the seller's saved address the goods go back to
     reservation_ids: list
     lines: list
+    # Return type 2: the product the customer gets instead (the seller's id).
+    replacement_offer_id: int = 0
+    replacement_name: str = ""
+    replacement_quantity: int = 0
 
     @property
     def is_fbe(self):
@@ -139,6 +146,12 @@ def parse_rma(raw, tz):
             }
         ),
         lines=lines,
+        replacement_offer_id=_int(raw.get("replacement_product_id"), "replacement product id") or 0,
+        replacement_name=_text(raw.get("replacement_product_name")),
+        replacement_quantity=_int(
+            raw.get("replacement_product_quantity"), "replacement product quantity"
+        )
+        or 0,
     )
 
 

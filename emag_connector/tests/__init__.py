@@ -12,6 +12,7 @@ from . import test_fulfilment
 from . import test_fulfilment_tour
 from . import test_rma_flow
 from . import test_rma_status
+from . import test_rma_tour
 from . import test_account_dashboard
 from . import test_security_access
 from . import test_endpoint_tokens

@@ -326,12 +326,23 @@ class EmagSimulator:
             touch(account, record)
             return self.state.snapshot(record.data)
 
+    def forget_finalization_date(self, username, order_id):
+        """eMAG shows a finalized order without its ``finalization_date``
+        (null, as seen in production): the 48-hour and return windows then
+        have no start."""
+        with self.state.lock:
+            account, record = self._order_record(username, order_id)
+            record.data["finalization_date"] = None
+            touch(account, record)
+            return self.state.snapshot(record.data)
+
     # -------------------------------------------------------------------- returns
 
     def create_return(self, username, order_id, **options):
         """A customer return (RMA) on an order; options: ``lines``
         (``[{"order_line_id", "quantity"}]``), ``return_type``, ``return_reason``,
-        ``request_status``, ``pickup_method``, ``observations``."""
+        ``request_status``, ``pickup_method``, ``observations``, ``replacement``
+        (type 2: ``{"product_id", "quantity"}`` of the product wanted instead)."""
         account = self.state.account(username)
         with self.state.lock:
             return self.state.snapshot(create_return(self.state, account, order_id, **options))
