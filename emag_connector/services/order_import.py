@@ -58,6 +58,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.emag_api import PLATFORMS
 from . import order_status
+from .order_figures import read_figures
 from .order_partner import CustomerError, CustomerResolver
 from .order_payload import FBE_TYPE, OrderPayloadError, modified_at, parse_order
 
@@ -196,6 +197,17 @@ class OrderImporter:
                     "state": "canceled",
                     "message": self.env._("Canceled on eMAG before it was imported."),
                 }
+            )
+        elif not order.complete:
+            # Imported now, it would be acknowledged and invoiced without the
+            # buyer's address (an e-Factura ANAF rejects). It waits, and each
+            # poll reads it again until eMAG completes it.
+            binding._emag_park(
+                self.env._(
+                    "eMAG is still completing the customer's details, so the order is not "
+                    "imported or acknowledged yet. It is read again at every poll and imported "
+                    "as soon as eMAG completes it."
+                )
             )
         else:
             return binding, order
@@ -510,21 +522,29 @@ class OrderImporter:
     def _service(self, xmlid):
         return self.env.ref(f"emag_connector.{xmlid}")
 
-    @staticmethod
-    def _total_matches(sale_order, order):
+    def _emag_total(self, order):
+        """What the customer pays, read from eMAG's figures independently of
+        the lines the importer built (see :mod:`.order_figures`)."""
+        try:
+            return read_figures(order.raw).total
+        except (ValueError, TypeError, ArithmeticError) as error:
+            raise OrderImportError(
+                self.env._("The total of the order cannot be read: %(error)s", error=error)
+            ) from None
+
+    def _total_matches(self, sale_order, order):
         return not sale_order.currency_id.compare_amounts(
-            sale_order.amount_total, float(order.gross_total())
+            sale_order.amount_total, float(self._emag_total(order))
         )
 
     def _check_total(self, sale_order, order):
-        expected = float(order.gross_total())
         if not self._total_matches(sale_order, order):
             raise OrderImportError(
                 self.env._(
                     "The Odoo total %(odoo)s differs from the eMAG total %(emag)s; the order "
                     "was not imported. Check the taxes and the product lines, then press Retry.",
                     odoo=f"{sale_order.amount_total:.2f}",
-                    emag=f"{expected:.2f}",
+                    emag=f"{self._emag_total(order):.2f}",
                 )
             )
 
@@ -637,10 +657,15 @@ class OrderImporter:
                 else self.env._("eMAG canceled it")
             )
             sale_order.message_post(body=self.env._("Canceled because %(reason)s.", reason=reason))
-        if requested:
+        if requested and binding.emag_status != str(order_status.NEW):
             binding._emag_request_status(
                 order_status.CANCELED, order_status.CUSTOMER_REQUEST_REASON
             )
+        # Still new on eMAG: it may only leave "new" by acknowledgement (doc
+        # §9.2). The acknowledgement job takes it (see
+        # order_sync.awaiting_acknowledgement_domain); reading it back after
+        # that brings the request here again, in progress, and the
+        # cancellation is sent then.
 
 
 def dump_payload(raw):

@@ -83,6 +83,8 @@ class Order:
     order_vouchers: list
     cancellation_request: str
     observation: str
+    # False while eMAG is still completing the customer's details (``is_complete: 0``).
+    complete: bool = True
     raw: dict = None
 
     @property
@@ -90,10 +92,26 @@ class Order:
         return [line for line in self.lines if line.active]
 
     def voucher_parts(self):
-        """Voucher amounts on products, from the per-line splits when eMAG gave
-        them (they carry each VAT rate), else from the order's voucher list."""
+        """Voucher amounts on products, each voucher counted once.
+
+        eMAG may list one voucher in several places: split per line and VAT
+        rate (``product_voucher_split``), split on shipping
+        (``shipping_tax_voucher_split``) and whole in the order's
+        ``vouchers[]``. The splits carry the VAT rates and say where the
+        discount went, so a voucher split anywhere is read from its splits
+        alone; the ``vouchers[]`` entry counts only for a voucher no split
+        mentions (same ``voucher_id``).
+        """
         parts = [part for line in self.active_lines for part in line.vouchers]
-        return parts or list(self.order_vouchers)
+        split = {part.voucher_id for part in parts + self.shipping_vouchers}
+        seen = set()
+        for voucher in self.order_vouchers:
+            key = voucher.voucher_id
+            if key and (key in split or key in seen):
+                continue
+            seen.add(key)
+            parts.append(voucher)
+        return parts
 
     def gross_total(self):
         """What the customer pays, to the cent (doc §9.5)."""
@@ -157,6 +175,8 @@ def parse_order(raw, tz):
         order_vouchers=order_vouchers,
         cancellation_request=_text(raw.get("cancellation_request")),
         observation=_text(raw.get("observation")),
+        complete=raw.get("is_complete") in (None, "")
+        or _flag(raw.get("is_complete"), "completeness flag"),
         raw=raw,
     )
 
@@ -212,7 +232,7 @@ def _split(item, where):
     if value is None:
         raise OrderPayloadError(f"{where} has no amount.")
     return VoucherPart(
-        voucher_id=str(item.get("voucher_id") or ""),
+        voucher_id=_voucher_key(item.get("voucher_id")),
         name=_text(item.get("voucher_name")),
         value=value,
         vat_value=vat_value,
@@ -227,12 +247,21 @@ def _order_voucher(item):
     if value is None:
         raise OrderPayloadError(f"{where} has no amount.")
     return VoucherPart(
-        voucher_id=str(item.get("voucher_id") or item.get("id") or ""),
+        voucher_id=_voucher_key(item.get("voucher_id") or item.get("id")),
         name=_text(item.get("voucher_name")),
         value=value,
         vat_value=_amount(item.get("sale_price_vat"), f"{where} VAT") or Decimal(0),
         vat=_vat(item.get("vat"), where),
     )
+
+
+def _voucher_key(value):
+    """A voucher id as one text wherever eMAG lists it (``7``, ``"7"``, ``7.0``)."""
+    try:
+        number = parsing.to_int(value)
+    except (ValueError, TypeError):
+        return _text(value)
+    return "" if number is None else str(number)
 
 
 def _customer(raw):
