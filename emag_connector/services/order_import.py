@@ -460,9 +460,9 @@ class OrderImporter:
         if unknown:
             raise OrderImportError(
                 self.env._(
-                    "No product is offered on this account with the part number %(parts)s. "
-                    "Create the offer (or set the product's internal reference), then press "
-                    "Retry.",
+                    "Unknown part number %(parts)s: no product is offered on this account "
+                    "with it. Create the offer (or set the product's internal reference), then "
+                    "press Retry.",
                     parts=", ".join(unknown),
                 )
             )
