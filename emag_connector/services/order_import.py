@@ -386,8 +386,7 @@ class OrderImporter:
         """Voucher and shipping lines, each keyed by ``emag_voucher_key``."""
         values = self._voucher_values(order.voucher_parts(), "product", included)
         if order.shipping_tax:
-            # eMAG gives the fee VAT included and no rate: it follows the goods.
-            rate = max((line.vat for line in order.active_lines), default=0)
+            rate = order.shipping_rate
             fee = order.shipping_tax if included else order.shipping_tax / (1 + rate)
             values.append(
                 {

@@ -91,6 +91,12 @@ class Order:
     def active_lines(self):
         return [line for line in self.lines if line.active]
 
+    @property
+    def shipping_rate(self):
+        """The VAT rate of the shipping fee: eMAG gives the fee VAT included
+        and no rate, so it follows the goods (their highest rate)."""
+        return max((line.vat for line in self.active_lines), default=Decimal(0))
+
     def voucher_parts(self):
         """Voucher amounts on products, each voucher counted once.
 
@@ -156,7 +162,7 @@ def parse_order(raw, tz):
         for item in _list(raw.get("vouchers"), "vouchers")
         if isinstance(item, dict) and parsing.to_int(item.get("status", 1)) != 0
     ]
-    return Order(
+    order = Order(
         emag_id=emag_id,
         order_type=order_type,
         status=status,
@@ -179,6 +185,10 @@ def parse_order(raw, tz):
         or _flag(raw.get("is_complete"), "completeness flag"),
         raw=raw,
     )
+    # The documented shipping split carries no rate (doc §9.3): the fee's.
+    for voucher in order.shipping_vouchers:
+        voucher.vat = order.shipping_rate if voucher.vat is None else voucher.vat
+    return order
 
 
 def _line(item, index, tz):
