@@ -588,9 +588,10 @@ class OrderImporter:
         for line in order.lines:
             # Quantities a storno took back were sold all the same: our own
             # returns flow sent that storno, and the credit note covers it.
-            quantity = (line.quantity if line.active else 0) + line.returned
-            if current.get(str(line.line_id), 0) != quantity:
-                changes[str(line.line_id)] = quantity
+            # An order first read after its storno was imported without them.
+            quantity = line.quantity if line.active else 0
+            if current.get(str(line.line_id), 0) not in (quantity + line.returned, quantity):
+                changes[str(line.line_id)] = quantity + line.returned
         return changes
 
     def _apply_line_changes(self, sale_order, order, changes):

@@ -18,3 +18,4 @@ from . import test_endpoint_tokens
 from . import test_dashboard_tour
 from . import test_exception_report
 from . import test_order_real_shapes
+from . import test_order_fuzz

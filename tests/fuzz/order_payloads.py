@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as fixed_seed
 from hypothesis import strategies as st
 from stdnum.ro import cui
 
@@ -245,7 +247,8 @@ def orders(
             "currency": currency,
             "vat": _rate(draw, rate),
             "quantity": _int(draw, quantity if active else draw(st.sampled_from([0, quantity]))),
-            "storno_qty": _int(draw, draw(st.sampled_from([0, 0, 0, 1]))),
+            # A storno only ever reverses goods of a finalized order (doc §9.10).
+            "storno_qty": _int(draw, draw(st.sampled_from([0, 0, 0, 1] if status >= 4 else [0]))),
             "sale_price": _number(draw, net, 4),
             "details": draw(st.sampled_from([[], ["gift wrap"]])),
             "product_voucher_split": [],
@@ -427,3 +430,24 @@ def breakages(draw, case):
     payload = copy.deepcopy(case.payload)
     BREAKAGES[why](payload)
     return Case(payload=payload, platform=case.platform, expect=PARK, truth=Truth(), why=why)
+
+
+def draw_cases(count, seed=0, **options):
+    """``count`` cases of :func:`orders` (``options``), the same for the same
+    seed: for runs that count violations instead of stopping at the first."""
+    cases = []
+
+    @fixed_seed(seed)
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(orders(**options))
+    def collect(case):
+        cases.append(case)
+
+    collect()
+    return cases

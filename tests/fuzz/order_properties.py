@@ -14,6 +14,7 @@ quantity lowered changes only that line.
 
 import copy
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -121,7 +122,7 @@ def _show(value):
 # ------------------------------------------------------------------- through Odoo
 
 
-def check_import(env, account, case, import_payload):
+def check_import(env, services, case, import_payload):
     """Import ``case`` through Odoo and check the properties.
 
     :param import_payload: ``(raw) -> binding``, the import job's way in
@@ -162,19 +163,84 @@ def check_import(env, account, case, import_payload):
     env.invalidate_all()
     if snapshot(sale_order, binding) != before:
         violations.append("importing the same payload again changed the order")
+    violations.extend(_check_update(env, services, case, sale_order, binding, import_payload))
     return outcome
 
 
+def _check_update(env, services, case, sale_order, binding, import_payload):
+    """A later read with one quantity lowered changes that line and nothing
+    else of the products, and the total follows eMAG's."""
+    payload = copy.deepcopy(case.payload)
+    if sale_order.state != "sale" or str(payload.get("status")) not in ("1", "2", "3"):
+        return []
+    lines = [
+        line
+        for line in payload["products"]
+        if str(line.get("status", 1)) != "0" and int(line["quantity"]) > 1
+    ]
+    if not lines:
+        return []
+    changed = lines[0]
+    changed["quantity"] = int(changed["quantity"]) - 1
+    payload["modified"] = "2026-12-31 23:59:59"
+    before = {
+        line.emag_line_id: line.product_uom_qty
+        for line in sale_order.order_line
+        if line.emag_line_id
+    }
+    import_payload(payload)
+    env.invalidate_all()
+    after = {
+        line.emag_line_id: line.product_uom_qty
+        for line in sale_order.order_line
+        if line.emag_line_id
+    }
+    key = str(changed["id"]).strip()
+    expected = dict(before, **{key: before[key] - 1})
+    problems = []
+    if after != expected:
+        problems.append(f"lowering line {key} by one gave {after}, not {expected}")
+    figures = services.order_figures.read_figures(payload)
+    if binding.state == "imported" and _norm(sale_order.amount_total) != figures.total:
+        problems.append(
+            f"after the update the total is {sale_order.amount_total:.2f}, eMAG's {figures.total}"
+        )
+    return problems
+
+
+def run_through_odoo(env, services, cases, import_payload, first_id=900000000):
+    """Import ``cases`` one by one (each its own order number), check each;
+    return ``(Counter of outcomes, [(case, violations)])``."""
+    outcomes = Counter()
+    failures = []
+    for number, case in enumerate(cases, first_id):
+        case.payload["id"] = number
+        outcome = check_import(env, services, case, import_payload)
+        outcomes[outcome.result] += 1
+        if outcome.violations:
+            failures.append((case, outcome.violations))
+    return outcomes, failures
+
+
 def sale_order_vat(sale_order):
-    """``{rate as a fraction: VAT}`` of a sale order, from Odoo's tax totals."""
-    vat = {}
-    for line in sale_order.order_line:
-        for tax in line.tax_ids:
-            rate = (Decimal(str(tax.amount)) / 100).normalize()
-            vat[rate] = vat.get(rate, Decimal(0)) + Decimal(
-                str(line.price_total - line.price_subtotal)
-            )
-    return {rate: amount.quantize(CENT, ROUND_HALF_UP) for rate, amount in vat.items()}
+    """``{rate as a fraction: VAT}`` of a sale order as Odoo's tax engine
+    totals it per rate (what the invoice and its e-Factura report)."""
+    taxes = sale_order.env["account.tax"]
+    company = sale_order.company_id
+    base_lines = [line._prepare_base_line_for_taxes_computation() for line in sale_order.order_line]
+    taxes._add_tax_details_in_base_lines(base_lines, company)
+    taxes._round_base_lines_tax_details(base_lines, company)
+    per_line = taxes._aggregate_base_lines_tax_details(
+        base_lines, lambda _base_line, tax_data: tax_data["tax"].amount if tax_data else None
+    )
+    totals = taxes._aggregate_base_lines_aggregated_values(per_line)
+    return {
+        (Decimal(str(rate)) / 100).normalize(): Decimal(
+            str(values["tax_amount_currency"])
+        ).quantize(CENT, ROUND_HALF_UP)
+        for rate, values in totals.items()
+        if rate is not None
+    }
 
 
 def snapshot(sale_order, binding):
