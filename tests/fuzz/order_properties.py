@@ -130,7 +130,8 @@ def check_import(env, services, case, import_payload):
     violations = []
     payload = copy.deepcopy(case.payload)
     try:
-        binding = import_payload(payload)
+        with env.cr.savepoint():
+            binding = import_payload(payload)
     except Exception as error:
         return Outcome("crashed", [f"unhandled {type(error).__name__}: {error}"])
     if not binding:
