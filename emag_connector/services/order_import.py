@@ -58,6 +58,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.emag_api import PLATFORMS
 from . import order_status
+from .labels import say
 from .order_figures import read_figures
 from .order_partner import CustomerError, CustomerResolver
 from .order_payload import FBE_TYPE, OrderPayloadError, modified_at, parse_order
@@ -181,7 +182,7 @@ class OrderImporter:
             order = parse_order(raw, platform)
         except OrderPayloadError as error:
             binding = binding or self._create_binding(emag_id, None)
-            binding._emag_park(str(error), raw)
+            binding._emag_park(say(self.env, error), raw)
             return binding, None
         if binding.emag_modified and order.modified < binding.emag_modified:
             return binding, None  # an older read arriving late: the binding already knows better

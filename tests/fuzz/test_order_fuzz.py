@@ -5,6 +5,7 @@ with a reason, and what is read is worth, to the cent, what was put into it."""
 import copy
 
 import pytest
+import rma_payloads
 from connector import services
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from order_payloads import IMPORT, PARK, orders
@@ -144,3 +145,25 @@ def test_broken_payloads_are_refused_with_their_reason(why):
     BREAKAGES[why](payload)
     outcome = check_pure(SERVICES, Case(payload, "emag_ro", PARK, Truth(), why))
     assert outcome.result == "parked" and not outcome.violations
+
+
+# ---------------------------------------------------------------- return requests
+
+
+@seed(12)
+@settings(SLICE, max_examples=200)
+@given(rma_payloads.returns())
+def test_every_generated_return_is_read_right_or_refused_with_a_reason(example):
+    payload, expected = example
+    rma = SERVICES.rma_payload
+    try:
+        parsed = rma.parse_rma(copy.deepcopy(payload), "emag_ro")
+    except rma.RmaPayloadError as error:
+        assert expected is None, f"refused a good return: {error}"
+        assert str(error).strip()
+        return
+    assert expected is not None, "accepted a broken return"
+    assert parsed.emag_id == expected["emag_id"]
+    assert parsed.order_id == expected["order_id"]
+    assert [(line.offer_id, line.quantity) for line in parsed.lines] == expected["lines"]
+    assert parsed.reservation_ids == expected["reservations"]
