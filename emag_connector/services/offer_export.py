@@ -33,6 +33,7 @@ from .offer_payload import (
     offer_values,
 )
 from .offer_pricing import offer_prices
+from .offer_readback import read_offer
 from .offer_stock import offer_quantities
 from .offer_validation import offer_problems
 
@@ -215,8 +216,11 @@ def refresh_offer_status(account, client=None):
     client = client or account._get_client()
     changed = 0
     for item in client.iter_product_offers():
-        offer = by_id.get(item.get("id")) or by_part_number.get(item.get("part_number"))
+        reading = read_offer(item)
+        if reading is None:
+            continue
+        offer = by_id.get(reading.emag_id) or by_part_number.get(reading.part_number)
         if offer is None:
             continue
-        changed += offer._apply_emag_status(item)
+        changed += offer._apply_emag_status(reading)
     return changed

@@ -33,6 +33,12 @@ def services(prefix=None):
     return types.SimpleNamespace(
         **{
             name: importlib.import_module(f"{prefix}emag_connector.services.{name}")
-            for name in ("order_payload", "order_figures", "fulfilment_awb", "rma_payload")
+            for name in (
+                "order_payload",
+                "order_figures",
+                "fulfilment_awb",
+                "rma_payload",
+                "offer_readback",
+            )
         }
     )

@@ -4,6 +4,7 @@ with a reason, and what is read is worth, to the cent, what was put into it."""
 
 import copy
 
+import offer_readbacks
 import pytest
 import rma_payloads
 from connector import services
@@ -167,3 +168,23 @@ def test_every_generated_return_is_read_right_or_refused_with_a_reason(example):
     assert parsed.order_id == expected["order_id"]
     assert [(line.offer_id, line.quantity) for line in parsed.lines] == expected["lines"]
     assert parsed.reservation_ids == expected["reservations"]
+
+
+# ---------------------------------------------------------------- offer read-backs
+
+
+@seed(13)
+@settings(SLICE, max_examples=200)
+@given(offer_readbacks.offer_items())
+def test_every_offer_readback_is_read_right_or_skipped(example):
+    item, expected = example
+    reading = SERVICES.offer_readback.read_offer(item)
+    if expected is None:
+        assert reading is None
+        return
+    assert reading.emag_id == expected["emag_id"]
+    assert reading.part_number == expected["part_number"]
+    assert reading.status == expected["status"]
+    assert reading.validation_status == expected["validation_status"]
+    assert reading.validation_description == expected["validation_description"]
+    assert reading.errors == expected["errors"]
