@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from odoo.tests import tagged
 
+from odoo.addons.queue_job.tests.common import trap_jobs
+
 from ..lib.emag_api import PLATFORMS
 from ..services import order_status
 from ..services.exception_report import collect
@@ -164,3 +166,27 @@ class TestOrderDateAndPartnerNames(EmagOrderCase):
         # A company's delivery contact is a person of its own: named.
         delivery = self.binding(company).sale_order_id.partner_shipping_id
         self.assertEqual(delivery.name, company["customer"]["shipping_contact"])
+
+
+@tagged("post_install", "-at_install")
+class TestPayloadRefusalsInTheUsersLanguage(EmagOrderCase):
+    def test_a_refused_order_reads_in_romanian(self):
+        self.env["res.lang"]._activate_lang("ro_RO")
+        self.env["ir.module.module"].search([("name", "=", "emag_connector")])._update_translations(
+            ["ro_RO"]
+        )
+        order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        payload = self.sim_order(order)
+        payload["products"][0]["quantity"] = -1
+        with trap_jobs():
+            self.account.with_context(lang="ro_RO")._emag_import_order(str(order["id"]), payload)
+        binding = self.binding(order)
+        self.assertEqual(binding.state, "exception")
+        self.assertEqual(
+            binding.message, "Linia de produs 1 (KT-1700-INOX): cantitatea -1 nu este validă."
+        )
+        # The same refusal for an English-speaking user.
+        english = self.import_payload(payload)
+        self.assertEqual(
+            english.message, "Product line 1 (KT-1700-INOX): the quantity -1 is not valid."
+        )

@@ -188,3 +188,18 @@ def test_every_offer_readback_is_read_right_or_skipped(example):
     assert reading.validation_status == expected["validation_status"]
     assert reading.validation_description == expected["validation_description"]
     assert reading.errors == expected["errors"]
+
+
+def test_refusals_are_sentences_a_model_can_translate():
+    rma = SERVICES.rma_payload
+    french = {
+        "Returned product %(index)s": "Produit retourné %(index)s",
+        "%(where)s: the quantity %(quantity)r is not positive.": "%(where)s : %(quantity)r",
+    }
+    payload = {"emag_id": 1, "order_id": "2", "request_status": 1, "products": [{"quantity": 0}]}
+    with pytest.raises(rma.RmaPayloadError) as refused:
+        rma.parse_rma(payload, "emag_ro")
+    assert str(refused.value) == "Returned product 1: the quantity 0 is not positive."
+    assert refused.value.sentence.render(lambda text: french.get(text, text)) == (
+        "Produit retourné 1 : 0"
+    )
