@@ -67,6 +67,7 @@ class TestOrderFuzz(EmagOrderCase):
         outcomes, failures = order_properties.run_through_odoo(
             self.env, connector.services("odoo.addons."), cases, self.import_payload
         )
+        outcomes.pop("vat_precision_limited", None)
         self.assertEqual(sum(outcomes.values()), len(cases))
         self.assertTrue(outcomes["imported"], outcomes)
         report = "\n".join(f"{violations}: {case!r}"[:2000] for case, violations in failures)

@@ -29,6 +29,9 @@ class Outcome:
 
     result: str
     violations: list = field(default_factory=list)
+    # VAT a cent away only because Odoo cannot write the gross unit price
+    # (more decimals than its Product Price precision): see _price_precision_limits.
+    precision_limited: bool = False
 
 
 def check_pure(services, case):
@@ -155,9 +158,17 @@ def check_import(env, services, case, import_payload):
     truth = case.truth
     if _norm(sale_order.amount_total) != truth.total:
         violations.append(f"sale order total {sale_order.amount_total:.2f} != {truth.total}")
-    odoo_vat = sale_order_vat(sale_order)
-    if _norm(odoo_vat) != _norm(truth.vat_by_rate):
-        violations.append(f"sale order VAT {_show(odoo_vat)} != {_show(truth.vat_by_rate)}")
+    odoo_vat, expected_vat = _norm(sale_order_vat(sale_order)), _norm(truth.vat_by_rate)
+    if odoo_vat != expected_vat:
+        limits = _price_precision_limits(services, case)
+        if all(
+            abs(odoo_vat.get(rate, 0) - expected_vat.get(rate, 0)) <= CENT and rate in limits
+            for rate in set(odoo_vat) | set(expected_vat)
+            if odoo_vat.get(rate, 0) != expected_vat.get(rate, 0)
+        ):
+            outcome.precision_limited = True
+        else:
+            violations.append(f"sale order VAT {_show(odoo_vat)} != {_show(expected_vat)}")
     # The same read again: nothing changes.
     before = snapshot(sale_order, binding)
     import_payload(copy.deepcopy(case.payload))
@@ -218,9 +229,24 @@ def run_through_odoo(env, services, cases, import_payload, first_id=900000000):
         case.payload["id"] = number
         outcome = check_import(env, services, case, import_payload)
         outcomes[outcome.result] += 1
+        outcomes["vat_precision_limited"] += outcome.precision_limited
         if outcome.violations:
             failures.append((case, outcome.violations))
     return outcomes, failures
+
+
+def _price_precision_limits(services, case, digits=4):
+    """The rates of lines whose VAT-included unit price needs more decimals
+    than Odoo's price precision keeps (eMAG's net price times 1 + rate:
+    4.1488 × 1.21 = 5.020048, written 5.0200). The total still matches
+    eMAG's; the VAT of such a rate may be a cent away."""
+    order = services.order_payload.parse_order(copy.deepcopy(case.payload), case.platform)
+    step = Decimal(1).scaleb(-digits)
+    return {
+        line.vat.normalize()
+        for line in order.active_lines
+        if line.price * (1 + line.vat) != (line.price * (1 + line.vat)).quantize(step)
+    }
 
 
 def sale_order_vat(sale_order):
