@@ -40,6 +40,12 @@ if wants orders; then
     odoo_bench orders tests/bench/bench_orders.py emag_connector
 fi
 
+if wants fuzz; then
+    # Generated payloads (tests/fuzz): FUZZ_PURE through the pure layer, FUZZ_ODOO through Odoo.
+    export FUZZ_DIR="$REPO/tests/fuzz"
+    odoo_bench fuzz tests/bench/bench_fuzz.py emag_connector
+fi
+
 if wants pipeline; then
     odoo_bench pipeline tests/bench/bench_pipeline.py emag_connector
 fi

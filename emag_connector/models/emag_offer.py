@@ -5,7 +5,6 @@ import html
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib.emag_api.parsing import to_int
 from ..services.labels import selection_label
 from ..services.offer_export import SELLABLE_VALIDATION
 from ..services.offer_pricing import offer_prices
@@ -371,34 +370,29 @@ class EmagOffer(models.Model):
             return "rejected"
         return "pending"
 
-    def _apply_emag_status(self, item):
-        """Take eMAG's ``product_offer/read`` item for this offer; return 1 if the state moved."""
+    def _apply_emag_status(self, reading):
+        """Take eMAG's read-back of this offer (``offer_readback.OfferReadback``);
+        return 1 if the state moved."""
         self.ensure_one()
-        emag_id = to_int(item.get("id"))
-        if self.seller_product_id and self.seller_product_id != emag_id:
+        if self.seller_product_id and self.seller_product_id != reading.emag_id:
             return 0
-        validation = item.get("validation_status") or {}
-        if not isinstance(validation, dict):
-            validation = {"value": validation}
         vals = {
-            "validation_status": to_int(validation.get("value")) or 0,
-            "validation_description": validation.get("description") or False,
+            "validation_status": reading.validation_status,
+            "validation_description": reading.validation_description or False,
         }
-        if not self.emag_created:
-            vals.update(emag_created=True, seller_product_id=emag_id)
-        if item.get("part_number_key") and not self.part_number_key:
-            vals["part_number_key"] = item["part_number_key"]
+        if not self.emag_created and reading.emag_id:
+            vals.update(emag_created=True, seller_product_id=reading.emag_id)
+        if reading.part_number_key and not self.part_number_key:
+            vals["part_number_key"] = reading.part_number_key
         self.write(vals)
         before = self.state
-        errors = [str(error) for error in validation.get("errors") or [] if error]
-        errors += [str(error) for error in item.get("doc_errors") or [] if error]
-        if to_int(item.get("status")) == 0 and self.publish:
+        if reading.status == 0 and self.publish:
             reason = self.env._("eMAG shows the offer as inactive.")
             state = "attention"
         else:
             state = self._state_from_validation()
             reason = (
-                "\n".join(errors) or self.validation_description
+                "\n".join(reading.errors) or self.validation_description
                 if state == "rejected"
                 else (self.validation_description if state == "pending" else "")
             )

@@ -24,7 +24,6 @@ from odoo import fields
 
 from ..lib.emag_api.batching import NOT_SENT, OK
 from ..lib.emag_api.errors import EmagValidationError
-from ..lib.emag_api.parsing import to_int
 from .offer_payload import (
     changed_values,
     documentation,
@@ -34,6 +33,7 @@ from .offer_payload import (
     offer_values,
 )
 from .offer_pricing import offer_prices
+from .offer_readback import read_offer
 from .offer_stock import offer_quantities
 from .offer_takeover import adopt_existing_offer, existing_offer_id
 from .offer_validation import offer_problems
@@ -249,8 +249,11 @@ def refresh_offer_status(account, client=None):
     client = client or account._get_client()
     changed = 0
     for item in client.iter_product_offers():
-        offer = by_id.get(to_int(item.get("id")))
+        reading = read_offer(item)
+        if reading is None:
+            continue
+        offer = by_id.get(reading.emag_id)
         if offer is None:
             continue
-        changed += offer._apply_emag_status(item)
+        changed += offer._apply_emag_status(reading)
     return changed

@@ -32,6 +32,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.emag_api import PLATFORMS
 from . import rma_status
+from .labels import say
 from .order_import import dump_payload
 from .rma_payload import RmaPayloadError, fingerprint, parse_rma, reason_label
 
@@ -105,7 +106,7 @@ class RmaImporter:
         except RmaPayloadError as error:
             rma = rma or self._create_binding(emag_id)
             rma.write({"payload": dump_payload(raw), "payload_digest": digest})
-            rma._emag_park(str(error))
+            rma._emag_park(say(self.env, error))
             return rma
         rma = rma or self._create_binding(emag_id)
         self._store(rma, parsed, raw, digest)

@@ -19,3 +19,5 @@ from . import test_endpoint_tokens
 from . import test_dashboard_tour
 from . import test_exception_report
 from . import test_offer_takeover
+from . import test_order_real_shapes
+from . import test_order_fuzz

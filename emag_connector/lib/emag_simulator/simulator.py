@@ -213,7 +213,10 @@ class EmagSimulator:
     def create_order(self, username, **options):
         """Generate one order; options: ``status``, ``order_type``, ``payment_mode_id``,
         ``b2b``, ``locker``, ``voucher``, ``shipping_tax``, ``date`` (naive local
-        datetime), ``observation``, ``lines`` (``[{"product_id", "quantity"}]``).
+        datetime), ``observation``, ``lines`` (``[{"product_id", "quantity"}]``),
+        ``shipping_voucher`` (a shipping voucher listed in ``vouchers[]`` too),
+        ``cancellation_request`` (text), ``complete`` (False: ``is_complete: 0``
+        until :meth:`complete_order`).
         Unset options are drawn from the seeded random source."""
         account = self.state.account(username)
         with self.state.lock:
@@ -243,14 +246,26 @@ class EmagSimulator:
         with self.state.lock:
             return [self.state.snapshot(r.data) for r in account.orders.values()]
 
-    def customer_cancel(self, username, order_id):
-        """The customer cancels: a new order is canceled by eMAG (reason 2); an
-        acknowledged one gets a ``cancellation_request``. Fires the cancel callback."""
+    def complete_order(self, username, order_id):
+        """eMAG completes the customer's details of an incomplete order
+        (``is_complete`` 0 -> 1)."""
         with self.state.lock:
             account, record = self._order_record(username, order_id)
-            if record.status == NEW:
+            record.data["customer"].update(record.pending_customer or {})
+            record.pending_customer = None
+            record.data["is_complete"] = 1
+            touch(account, record)
+            return self.state.snapshot(record.data)
+
+    def customer_cancel(self, username, order_id, request=False):
+        """The customer cancels: a new order is canceled by eMAG (reason 2); an
+        acknowledged one gets a ``cancellation_request``, and so does a new one
+        with ``request`` (eMAG does both). Fires the cancel callback."""
+        with self.state.lock:
+            account, record = self._order_record(username, order_id)
+            if record.status == NEW and not request:
                 set_status(account, record, CANCELED, reason_id=2)
-            elif record.status in (IN_PROGRESS, PREPARED):
+            elif record.status in (NEW, IN_PROGRESS, PREPARED):
                 record.data["cancellation_request"] = "Clientul a solicitat anularea comenzii"
             else:
                 raise ValueError(
