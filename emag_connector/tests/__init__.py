@@ -17,3 +17,4 @@ from . import test_security_access
 from . import test_endpoint_tokens
 from . import test_dashboard_tour
 from . import test_exception_report
+from . import test_api_log
