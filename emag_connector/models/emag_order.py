@@ -43,7 +43,10 @@ class EmagOrder(models.Model):
     emag_canceled_at = fields.Datetime(string="Canceled On", readonly=True)
     emag_total = fields.Monetary(string="eMAG Total", readonly=True)
     cancellation_request = fields.Char(readonly=True)
-    payload = fields.Text(string="Last Payload", readonly=True)
+    # eMAG's raw answer carries the buyer's e-mail, phone and addresses.
+    payload = fields.Text(
+        string="Last Payload", readonly=True, groups="emag_connector.group_emag_manager"
+    )
     sale_order_id = fields.Many2one("sale.order", readonly=True, index=True, ondelete="set null")
     state = fields.Selection(
         [

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..services import rma_receipt, rma_status, rma_sync
+from ..services import labels, rma_receipt, rma_status, rma_sync
 from ..services.rma_payload import PICKUP_METHODS, RETURN_TYPES
 
 
@@ -110,7 +110,10 @@ class EmagRma(models.Model):
     awb_emag_id = fields.Char(string="Return AWB eMAG Id", readonly=True, copy=False)
     awb_reservation_id = fields.Char(readonly=True, copy=False)
     awb_pickup_date = fields.Date(readonly=True, copy=False)
-    payload = fields.Text(string="Last Payload", readonly=True)
+    # eMAG's raw answer carries the buyer's e-mail, phone and addresses.
+    payload = fields.Text(
+        string="Last Payload", readonly=True, groups="emag_connector.group_emag_manager"
+    )
     payload_digest = fields.Char(readonly=True, copy=False)
     can_refuse = fields.Boolean(compute="_compute_actions")
     can_issue_awb = fields.Boolean(compute="_compute_actions")
