@@ -61,7 +61,7 @@ class EmagRma(models.Model):
         readonly=True,
     )
     return_reason = fields.Integer(string="Reason Code", readonly=True)
-    return_reason_label = fields.Char(string="Reason", readonly=True)
+    return_reason_label = fields.Char(string="Reason", readonly=True, translate=True)
     observations = fields.Text(readonly=True)
     customer_name = fields.Char(readonly=True)
     customer_phone = fields.Char(readonly=True)
@@ -84,7 +84,7 @@ class EmagRma(models.Model):
         tracking=True,
         index=True,
     )
-    message = fields.Text(readonly=True)
+    message = fields.Text(readonly=True, translate=True)
     received_at = fields.Datetime(readonly=True, copy=False)
     credit_note_id = fields.Many2one("account.move", readonly=True, copy=False)
     credit_note_attached = fields.Boolean(readonly=True, copy=False)
@@ -153,10 +153,23 @@ class EmagRma(models.Model):
     # ------------------------------------------------------------------ state
 
     def _emag_park(self, message):
-        """The return cannot go further: show why and wait for Retry."""
-        if self.state == "exception" and self.message == message:
+        """The return cannot go further: show why and wait for Retry.
+
+        :param message: a deferred text (``services/labels.py``), stored in
+            every language
+        """
+        if self.state == "exception" and self.message == labels.render(self.env, message):
             return
-        self.write({"state": "exception", "message": message})
+        self.state = "exception"
+        labels.write_translated(self, "message", message)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("message") and not self.env.context.get(labels.WRITING_TRANSLATIONS):
+            # Written in the writer's language only, the message would keep
+            # its former text in the others.
+            labels.write_translated(self, "message", vals["message"])
+        return result
 
     def _emag_flag(self, message):
         """A case for a person that does not stop the return: a to-do and a note."""
@@ -321,5 +334,5 @@ class EmagRmaLine(models.Model):
     order_line_emag_id = fields.Char(string="eMAG Order Line", readonly=True)
     sale_line_id = fields.Many2one("sale.order.line", readonly=True, index="btree_not_null")
     return_reason = fields.Integer(string="Reason Code", readonly=True)
-    return_reason_label = fields.Char(string="Reason", readonly=True)
+    return_reason_label = fields.Char(string="Reason", readonly=True, translate=True)
     observations = fields.Text(readonly=True)
