@@ -166,14 +166,19 @@ class TestRmaFlow(EmagRmaCase):
         self.assertNotEqual(sale_order.invoice_status, "to invoice")
         self.assertEqual(sale_order.order_line.mapped("qty_to_invoice"), [0.0] * 4)
 
-    def test_quantity_above_delivered_waits_in_exception(self):
-        order, sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+    def returned_twice(self):
+        """A unit returned and received, then a second return opened for it:
+        ``(the second eMAG return, its emag.rma)``."""
+        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
         self.open_return(order, {1001: 1})
         self.receive(self.read_returns())
         # eMAG lets the customer open a second return for the same unit.
         again = self.open_return(order, {1001: 1})
         self.read_returns()
-        rma = self.rma(again)
+        return again, self.rma(again)
+
+    def test_quantity_above_delivered_waits_in_exception(self):
+        again, rma = self.returned_twice()
         self.assertEqual(rma.state, "exception")
         self.assertIn("only 0 were delivered and not already returned", rma.message)
         self.assertFalse(rma.return_picking_ids)
@@ -182,12 +187,7 @@ class TestRmaFlow(EmagRmaCase):
     def test_problem_and_reason_read_in_the_reader_language(self):
         """The return is read by a job in English; a Romanian user reads it in Romanian."""
         install_language(self.env, "ro_RO")
-        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
-        self.open_return(order, {1001: 1})
-        self.receive(self.read_returns())
-        again = self.open_return(order, {1001: 1})
-        self.read_returns()
-        rma = self.rma(again)
+        _again, rma = self.returned_twice()
         self.assertEqual(rma.state, "exception")
         english, romanian = rma.with_context(lang="en_US"), rma.with_context(lang="ro_RO")
         self.assertIn("but only 0 were delivered and not already returned", english.message)
