@@ -33,6 +33,17 @@ class TestFulfilmentPipeline(EmagFulfilmentCase):
         self.assertEqual(read_order.with_context(lang="en_US").message, "eMAG status: In progress")
         self.assertEqual(read_order.with_context(lang="ro_RO").message, "Stare eMAG: În curs")
 
+    def test_invoice_lines_named_once_in_the_customer_language(self):
+        """The job runs in English; the Romanian buyer's invoice names the
+        shipping line once, in Romanian."""
+        install_language(self.env, "ro_RO")
+        _order, binding = self.imported_order(shipping_tax="19.99")
+        fulfilment = self.fulfil(self.delivery(binding))
+        shipping = fulfilment.invoice_id.invoice_line_ids.filtered(
+            lambda line: line.product_id == self.env.ref("emag_connector.product_emag_shipping")
+        )
+        self.assertEqual(shipping.name, "[EMAG-SHIPPING] Transport eMAG")
+
     def test_happy_path(self):
         order, binding = self.imported_order(
             lines=[{"product_id": 1001, "quantity": 2}, {"product_id": 1002, "quantity": 1}]
