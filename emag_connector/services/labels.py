@@ -13,8 +13,6 @@ text is one of:
 - a list of deferred texts, joined by spaces.
 """
 
-from odoo.tools.translate import LazyGettext, get_translation
-
 
 def selection_label(env, model, field_name, value):
     """The label of ``value`` in the selection ``model.field_name``, as the
@@ -30,22 +28,25 @@ def selection_text(model, field_name, value):
 
 def render(env, text):
     """The deferred ``text`` in the language of ``env``."""
+    # Imported here: the status tables of the docs load this module without Odoo.
+    from odoo.tools.translate import LazyGettext, get_translation
+
+    def argument(value):
+        deferred = isinstance(value, LazyGettext) or callable(value)
+        return render(env, value) if deferred else value
+
     if isinstance(text, (list, tuple)):
         return " ".join(render(env, part) for part in text)
     if isinstance(text, LazyGettext):
         args = text._args
         if isinstance(args, dict):
-            args = {key: _argument(env, value) for key, value in args.items()}
+            args = {key: argument(value) for key, value in args.items()}
         else:
-            args = tuple(_argument(env, value) for value in args)
+            args = tuple(argument(value) for value in args)
         return get_translation(text._module, env.lang or "en_US", text._source, args)
     if callable(text):
         return text(env)
     return text
-
-
-def _argument(env, value):
-    return render(env, value) if isinstance(value, LazyGettext) or callable(value) else value
 
 
 # In the context while :func:`write_translated` writes (Odoo writes the field
