@@ -478,7 +478,12 @@ class OrderImporter:
             if not tax and included:
                 excluded = self._find_tax(rate, False)
                 if excluded:
-                    tax = excluded.copy({"price_include_override": "tax_included"})
+                    tax = excluded.copy(
+                        {
+                            "name": labels.render(self.env, name),
+                            "price_include_override": "tax_included",
+                        }
+                    )
             if not tax:
                 company = self.account.company_id
                 tax = self.env["account.tax"].create(
