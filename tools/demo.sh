@@ -9,6 +9,15 @@
 # when the addons change), the day is played again on a copy of it.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+# Started in the background of a script (an agent's shell, CI), the shell
+# inherits SIGINT ignored, and bash cannot trap a signal ignored on entry:
+# start again with SIGINT restored, so Ctrl-C (a SIGINT) always stops the demo.
+if [ -z "${DEMO_SIGINT_RESTORED:-}" ]; then
+    export DEMO_SIGINT_RESTORED=1
+    exec "$PY" -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execvp("bash", ["bash", *sys.argv[1:]])' "$0" "$@"
+fi
 DEMO_DB="${DEMO_DB:-emag_demo}"
 TEMPLATE_DB="${DEMO_DB}_template"
 ODOO_PORT="${ODOO_PORT:-8069}"
@@ -25,9 +34,36 @@ mkdir -p "$STATE_DIR"
 started=$(date +%s)
 elapsed() { echo "$(($(date +%s) - started))s"; }
 
+# Ctrl-C (or a TERM) stops everything this script started and waits until it
+# is gone: Odoo finishes its requests on a first signal but may hang on a
+# browser's open connections, so it gets a second one (a forced stop), then
+# KILL. Exiting at once would leave Odoo holding the port.
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
-trap cleanup EXIT INT TERM
+running() {
+    local pid
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done
+    return 0
+}
+stop_all() {  # signal seconds
+    local left
+    left=$(running)
+    [ -n "$left" ] || return 0
+    kill "-$1" $left 2>/dev/null || true
+    for _ in $(seq 1 $(($2 * 5))); do
+        [ -n "$(running)" ] || return 0
+        sleep 0.2
+    done
+}
+cleanup() {
+    trap - EXIT INT TERM
+    [ ${#pids[@]} -gt 0 ] || return 0
+    stop_all TERM 10
+    stop_all TERM 5
+    stop_all KILL 2
+}
+trap cleanup EXIT
+trap 'echo; echo "== stopping"; cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
 
 port_open() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in "$ODOO_PORT" "$EMAG_SANDBOX_PORT" "$ANAF_SANDBOX_PORT"; do
@@ -54,14 +90,19 @@ start_sandbox "ANAF SPV" "$ANAF_SANDBOX_PORT" "$REPO/l10n_ro_efactura_bridge/lib
 db_exists() { psql -d postgres -tAc "select 1 from pg_database where datname = '$1'" | grep -q 1; }
 drop_db() { dropdb --if-exists "$1"; rm -rf "${FILESTORE:?}/$1"; }
 
-# The template is keyed by the addons' content: any change reinstalls.
-addons_hash="$(cd "$REPO" && find emag_connector l10n_ro_efactura_bridge -type f \
-    -not -path '*/__pycache__/*' -not -path '*/tests/*' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-16)"
+# The languages of the README, offered in Preferences. The first one is
+# everybody's default on a new database: English, as the walkthrough.
+LANGUAGES="en_US,ro_RO,bg_BG,hu_HU"
+# The template is keyed by the addons' content and the languages: any change reinstalls.
+addons_hash="$(cd "$REPO" && { echo "$LANGUAGES"; find emag_connector l10n_ro_efactura_bridge -type f \
+    -not -path '*/__pycache__/*' -not -path '*/tests/*' -print0 | sort -z | xargs -0 sha1sum; } \
+    | sha1sum | cut -c1-16)"
 if ! db_exists "$TEMPLATE_DB" || [ "$(cat "$STATE_DIR/demo-template.hash" 2>/dev/null)" != "$addons_hash" ]; then
     echo "== installing the addons in $TEMPLATE_DB (about two minutes, once per change of the addons)"
     drop_db "$TEMPLATE_DB"
     rm -f "$STATE_DIR/demo-template.hash"
     "$REPO/tools/odoo.sh" -d "$TEMPLATE_DB" -i emag_connector,l10n_ro_efactura_bridge \
+        --load-language="$LANGUAGES" \
         --stop-after-init --logfile="$STATE_DIR/demo-install.log" \
         || { echo "!! install failed; see $STATE_DIR/demo-install.log" >&2; exit 1; }
     echo "$addons_hash" >"$STATE_DIR/demo-template.hash"

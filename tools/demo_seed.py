@@ -31,7 +31,9 @@ import os
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from odoo.addons.queue_job.controllers.main import RunJobController
 
@@ -133,6 +135,11 @@ if not company:
         values["iap_enrich_auto_done"] = True
     company = env["res.company"].create(values)
     env["account.chart.template"].try_loading("ro", company=company, install_demo=False)
+# Products shared between companies (no company of their own) are priced in
+# the main company's currency: lei here, not the dollar of a fresh install.
+main_company = env.ref("base.main_company")
+if main_company.currency_id != env.ref("base.RON"):
+    main_company.currency_id = env.ref("base.RON")
 admin = env.ref("base.user_admin")
 admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
 env = env(context=dict(env.context, allowed_company_ids=[company.id]))
@@ -422,10 +429,24 @@ b2c_id = new_order(b2b=False, locker=False, payment_mode_id=1, voucher=False)
 b2b_id = new_order(b2b=True, locker=False, payment_mode_id=1, voucher=False)
 # Acknowledged, then canceled by the customer before anything left.
 cancel_id = new_order(b2b=False, locker=False)
-# Shipped yesterday, returned today.
-returned_id = new_order(b2b=False, locker=False, payment_mode_id=1, voucher=False)
+# Shipped yesterday, returned today: placed yesterday at this hour on eMAG
+# (its clock is Bucharest's), the delivery dated yesterday below.
+yesterday = datetime.now(ZoneInfo("Europe/Bucharest")) - timedelta(days=1)
+returned_id = new_order(
+    b2b=False,
+    locker=False,
+    payment_mode_id=1,
+    voucher=False,
+    date=yesterday.strftime("%Y-%m-%d %H:%M:%S"),
+)
 # Shipped yesterday too; today the customer wants the same product again (an exchange).
-exchange_id = new_order(b2b=False, locker=False, payment_mode_id=1, voucher=False)
+exchange_id = new_order(
+    b2b=False,
+    locker=False,
+    payment_mode_id=1,
+    voucher=False,
+    date=yesterday.strftime("%Y-%m-%d %H:%M:%S"),
+)
 # A company whose invoice address will be broken in Odoo (not the one above).
 b2b_name = emag("GET", f"orders/{RO_USER}/{b2b_id}")["customer"]["company"]
 extra_ids = []
@@ -468,6 +489,9 @@ run_jobs()
 shipped = ship(binding(returned_id))
 ship(binding(exchange_id))
 run_jobs(rounds=20)
+shipped_at = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=1)
+shipped.date_done = shipped_at
+shipped.sale_id.date_order = min(shipped.sale_id.date_order, shipped_at)
 say(f"{shipped.name}: fulfilment {shipped.emag_fulfilment_id.summary or '-'}")
 
 broken = binding(broken_id)
@@ -535,6 +559,7 @@ facts.update(
         "returned": dict(
             order_facts(returned_id),
             picking=shipped.name,
+            shipped_on=yesterday.date().isoformat(),
             fulfilment=shipped.emag_fulfilment_id.summary or "",
             invoice=shipped.emag_fulfilment_id.invoice_id.name or "",
             efactura=label(shipped.emag_fulfilment_id.invoice_id, "l10n_ro_efb_state"),

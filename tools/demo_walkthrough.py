@@ -97,7 +97,8 @@ def walkthrough(facts, base):
     say()
     say("4. A return (RMA)")
     say(
-        f"{returned['sale_order']} was shipped yesterday ({returned['picking']}: "
+        f"{returned['sale_order']} was shipped yesterday, {returned['shipped_on']} "
+        f"({returned['picking']}: "
         f"{returned['fulfilment']}; invoice {returned['invoice']}, e-Factura "
         f"{returned['efactura']}). The customer returned one unit: return {rma['emag_id']} "
         f"({record(base, 'emag.rma', rma['id'])}). Validate its return picking "

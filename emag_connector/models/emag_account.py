@@ -86,7 +86,8 @@ class EmagAccount(models.Model):
         required=True,
         help="Currency of prices and orders on this platform.",
     )
-    lang = fields.Char(
+    lang = fields.Selection(
+        "_lang_selection",
         string="Language",
         compute="_compute_platform_defaults",
         store=True,
@@ -158,6 +159,13 @@ class EmagAccount(models.Model):
     _poll_interval_positive = models.Constraint(
         "CHECK(order_poll_interval > 0)", "The order poll interval must be at least one minute."
     )
+
+    @api.model
+    def _lang_selection(self):
+        # Every language Odoo knows, installed or not: the platform's language
+        # is named even where nobody reads Odoo in it.
+        languages = self.env["res.lang"].with_context(active_test=False).search([])
+        return [(language.code, language.name) for language in languages]
 
     @api.depends("platform")
     def _compute_platform_defaults(self):

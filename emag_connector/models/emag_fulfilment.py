@@ -240,7 +240,7 @@ class EmagFulfilmentStep(models.Model):
         required=True,
         readonly=True,
     )
-    message = fields.Char(readonly=True)
+    message = fields.Char(readonly=True, translate=True)
     done_at = fields.Datetime(readonly=True)
     runs = fields.Integer(readonly=True, help="How many times the step was run.")
 

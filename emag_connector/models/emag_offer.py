@@ -12,6 +12,12 @@ from ..services.offer_stock import offer_quantities
 from ..services.offer_validation import offer_problems
 
 REJECTED_VALIDATION = {5, 6, 8, 10}
+PRICE_PRECISION_HELP = (
+    "eMAG takes prices without VAT, to 4 decimals, and adds the VAT itself. A price is "
+    "sent to the cent when eMAG's price with VAT stays the same; else it keeps 4 decimals "
+    "(48.43 with 21% VAT is 40.0248 without; 40.02 would show 48.42), so that customers see "
+    "your price to the cent."
+)
 
 
 class EmagOffer(models.Model):
@@ -190,7 +196,10 @@ class EmagOffer(models.Model):
         help="Units kept back from eMAG for this product, on top of the account buffer."
     )
     preview_price = fields.Float(
-        string="Price to Push (excl. VAT)", digits=(16, 4), compute="_compute_preview"
+        string="Price to Push (excl. VAT)",
+        digits=(16, 4),
+        compute="_compute_preview",
+        help=PRICE_PRECISION_HELP,
     )
     preview_stock = fields.Integer(string="Stock to Push", compute="_compute_preview")
 
@@ -200,7 +209,11 @@ class EmagOffer(models.Model):
     )
     pushed_values = fields.Json(readonly=True, copy=False)
     pushed_price = fields.Float(
-        string="Pushed Price", digits=(16, 4), compute="_compute_pushed", store=True
+        string="Pushed Price (excl. VAT)",
+        digits=(16, 4),
+        compute="_compute_pushed",
+        store=True,
+        help=PRICE_PRECISION_HELP,
     )
     pushed_stock = fields.Integer(string="Pushed Stock", compute="_compute_pushed", store=True)
     pushed_at = fields.Datetime(string="Last Push", readonly=True, copy=False)

@@ -49,7 +49,10 @@ class EmagOrder(models.Model):
         help="eMAG is still completing the customer's details: the order waits, "
         "unacknowledged, and is read again at every poll.",
     )
-    payload = fields.Text(string="Last Payload", readonly=True)
+    # eMAG's raw answer carries the buyer's e-mail, phone and addresses.
+    payload = fields.Text(
+        string="Last Payload", readonly=True, groups="emag_connector.group_emag_manager"
+    )
     sale_order_id = fields.Many2one("sale.order", readonly=True, index=True, ondelete="set null")
     state = fields.Selection(
         [

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..services import rma_receipt, rma_status, rma_sync
+from ..services import labels, rma_receipt, rma_status, rma_sync
 from ..services.rma_payload import PICKUP_METHODS, REPLACEMENT_TYPES, RETURN_TYPES
 
 
@@ -83,7 +83,7 @@ class EmagRma(models.Model):
         "asked for: they are not the replacement's.",
     )
     return_reason = fields.Integer(string="Reason Code", readonly=True)
-    return_reason_label = fields.Char(string="Reason", readonly=True)
+    return_reason_label = fields.Char(string="Reason", readonly=True, translate=True)
     observations = fields.Text(readonly=True)
     customer_name = fields.Char(readonly=True)
     customer_phone = fields.Char(readonly=True)
@@ -106,7 +106,7 @@ class EmagRma(models.Model):
         tracking=True,
         index=True,
     )
-    message = fields.Text(readonly=True)
+    message = fields.Text(readonly=True, translate=True)
     received_at = fields.Datetime(readonly=True, copy=False)
     credit_note_id = fields.Many2one("account.move", readonly=True, copy=False)
     credit_note_attached = fields.Boolean(readonly=True, copy=False)
@@ -132,7 +132,10 @@ class EmagRma(models.Model):
     awb_emag_id = fields.Char(string="Return AWB eMAG Id", readonly=True, copy=False)
     awb_reservation_id = fields.Char(readonly=True, copy=False)
     awb_pickup_date = fields.Date(readonly=True, copy=False)
-    payload = fields.Text(string="Last Payload", readonly=True)
+    # eMAG's raw answer carries the buyer's e-mail, phone and addresses.
+    payload = fields.Text(
+        string="Last Payload", readonly=True, groups="emag_connector.group_emag_manager"
+    )
     payload_digest = fields.Char(readonly=True, copy=False)
     can_refuse = fields.Boolean(compute="_compute_actions")
     can_issue_awb = fields.Boolean(compute="_compute_actions")
@@ -172,10 +175,23 @@ class EmagRma(models.Model):
     # ------------------------------------------------------------------ state
 
     def _emag_park(self, message):
-        """The return cannot go further: show why and wait for Retry."""
-        if self.state == "exception" and self.message == message:
+        """The return cannot go further: show why and wait for Retry.
+
+        :param message: a deferred text (``services/labels.py``), stored in
+            every language
+        """
+        if self.state == "exception" and self.message == labels.render(self.env, message):
             return
-        self.write({"state": "exception", "message": message})
+        self.state = "exception"
+        labels.write_translated(self, "message", message)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("message") and not self.env.context.get(labels.WRITING_TRANSLATIONS):
+            # Written in the writer's language only, the message would keep
+            # its former text in the others.
+            labels.write_translated(self, "message", vals["message"])
+        return result
 
     def _emag_flag(self, message):
         """A case for a person that does not stop the return: a to-do and a note."""
@@ -369,5 +385,5 @@ class EmagRmaLine(models.Model):
     order_line_emag_id = fields.Char(string="eMAG Order Line", readonly=True)
     sale_line_id = fields.Many2one("sale.order.line", readonly=True, index="btree_not_null")
     return_reason = fields.Integer(string="Reason Code", readonly=True)
-    return_reason_label = fields.Char(string="Reason", readonly=True)
+    return_reason_label = fields.Char(string="Reason", readonly=True, translate=True)
     observations = fields.Text(readonly=True)

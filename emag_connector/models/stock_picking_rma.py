@@ -21,8 +21,8 @@ class StockPicking(models.Model):
     emag_return_reason = fields.Char(
         string="eMAG Return Reason",
         related="emag_rma_id.return_reason_label",
-        store=True,
-        help="The reason the customer gave eMAG, kept for return reporting.",
+        help="The reason the customer gave eMAG (returns are reported by reason on the "
+        "eMAG returns themselves).",
     )
 
     def _action_done(self):

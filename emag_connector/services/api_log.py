@@ -10,8 +10,13 @@ cursor; its calls are then logged in the caller's transaction, where it exists.
 
 import json
 import logging
+import re
+
+from lxml import etree
 
 from odoo import SUPERUSER_ID, api
+
+from ..lib.emag_api.redaction import REDACTED
 
 _logger = logging.getLogger(__name__)
 
@@ -19,14 +24,51 @@ _logger = logging.getLogger(__name__)
 MAX_BODY_CHARS = 20_000
 
 
+# The token of a public document link (``emag.document.link``) opens the PDF
+# to anyone until it expires: a log reader must not be able to reuse it.
+_DOCUMENT_TOKEN_RE = re.compile(r"(/emag/document/)[^/?#\s\"'<>]+?(\.pdf)")
+
+
 def as_text(body):
-    """``body`` as stored in the log: JSON for objects, cut past :data:`MAX_BODY_CHARS`."""
+    """``body`` as stored in the log: indented JSON or XML, document tokens
+    redacted, cut past :data:`MAX_BODY_CHARS`."""
     if body is None:
         return False
-    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, default=str)
+    text = _DOCUMENT_TOKEN_RE.sub(rf"\g<1>{REDACTED}\g<2>", pretty(body))
     if len(text) > MAX_BODY_CHARS:
         text = f"{text[:MAX_BODY_CHARS]}… ({len(text) - MAX_BODY_CHARS} more characters)"
     return text
+
+
+def pretty(body):
+    """``body`` indented for reading: objects and JSON text as JSON, XML text as
+    XML; any other text as it is."""
+    if not isinstance(body, str):
+        return _json(body)
+    stripped = body.strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            return _json(json.loads(stripped))
+        except ValueError:
+            return body
+    if stripped.startswith("<"):
+        return _xml(stripped) or body
+    return body
+
+
+def _json(value):
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+def _xml(text):
+    """``text`` re-indented, its declaration kept; ``None`` when it is not XML."""
+    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+    try:
+        root = etree.fromstring(text.encode(), parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    declaration = text.split("?>", 1)[0] + "?>\n" if text.startswith("<?xml") else ""
+    return declaration + etree.tostring(root, pretty_print=True, encoding="unicode").rstrip("\n")
 
 
 class ApiCallRecorder:

@@ -40,6 +40,12 @@ class DeliveryInvoice:
     """Builds and creates the invoice of one delivery of an eMAG sale order."""
 
     def __init__(self, picking):
+        lang = picking.sale_id.partner_invoice_id.lang
+        if lang:
+            # Lines and document in the customer's language, whoever runs the
+            # job: in another, Odoo heads a translated product's line with its
+            # name in both ("eMAG shipping" over "Transport eMAG").
+            picking = picking.with_context(lang=lang)
         self.picking = picking
         self.sale_order = picking.sale_id
         self.env = picking.env
@@ -52,8 +58,6 @@ class DeliveryInvoice:
         if not lines:
             return self.env["account.move"]
         order = self.sale_order.with_company(self.sale_order.company_id)
-        if order.partner_invoice_id.lang:
-            order = order.with_context(lang=order.partner_invoice_id.lang)
         values = order._prepare_invoice()
         values["invoice_line_ids"] += [Command.create(line) for line in lines]
         invoice = order._create_account_invoices([values], False)

@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -40,7 +41,7 @@ from ..lib.emag_api import (
     EmagOutcomeUnknownError,
     EmagTransientError,
 )
-from . import order_status
+from . import labels, order_status
 from .fulfilment_awb import (
     AwbRequestError,
     Parcels,
@@ -56,6 +57,7 @@ from .labels import say
 from .order_payload import FBE_TYPE, SELLER_TYPE, OrderPayloadError, parse_order
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 STEP_SELECTION = [
     ("read_order", "Order checked on eMAG"),
@@ -81,8 +83,14 @@ def steps_for(order_type):
     return FBE_STEPS if order_type == "fbe" else STEP_CODES
 
 
+def _status_text(status):
+    """The deferred name of an eMAG order status (``services/labels.py``)."""
+    return labels.selection_text("emag.order", "emag_status", status)
+
+
 class Outcome:
-    """How a step ended: ``done``, ``waiting``, ``failed`` or ``stopped``, and why."""
+    """How a step ended: ``done``, ``waiting``, ``failed`` or ``stopped``, and why
+    (a deferred text, ``services/labels.py``)."""
 
     def __init__(self, state, message=""):
         self.state = state
@@ -150,21 +158,24 @@ class FulfilmentPipeline:
 
     def _record(self, step, outcome):
         fulfilment = self.fulfilment
-        values = {"state": outcome.state, "message": outcome.message or False}
+        values = {"state": outcome.state}
         if outcome.state == "done":
             values["done_at"] = fields.Datetime.now()
         step.write(values)
+        # Read on the picking by people of every language, whoever ran the step.
+        labels.write_translated(step, "message", outcome.message)
+        message = labels.render(self.env, outcome.message)
         if outcome.state == "done":
             if fulfilment._current_step():
                 fulfilment.write({"state": "running", "message": False})
                 return CONTINUE
             fulfilment.write({"state": "done", "message": False})
             return REST
-        fulfilment.write({"state": outcome.state, "message": outcome.message})
+        fulfilment.write({"state": outcome.state, "message": message})
         if outcome.state == "waiting":
             return RECHECK
         if outcome.state == "failed":
-            self._open_activity(step, outcome.message)
+            self._open_activity(step, message)
         return REST
 
     def fail_current(self, message):
@@ -260,14 +271,12 @@ class FulfilmentPipeline:
         if order.status == order_status.NEW and self.binding.order_type == "seller":
             self.account._emag_enqueue_acknowledge()
             return waiting(self.env._("The order is not acknowledged on eMAG yet."))
-        return done(
-            self.env._("eMAG status: %(s)s", s=order_status.status_label(self.env, order.status))
-        )
+        return done(_lt("eMAG status: %(s)s", s=_status_text(order.status)))
 
     def _step_prepared(self):
         current = int(self.binding.emag_status)
         if current in (order_status.PREPARED, order_status.FINALIZED):
-            return done(self.env._("Already %(s)s", s=order_status.status_label(self.env, current)))
+            return done(_lt("Already %(s)s", s=_status_text(current)))
         verdict = self.binding._emag_check_transition(order_status.PREPARED)
         if not verdict.allowed:
             return failed(verdict.reason)

@@ -48,6 +48,22 @@ def gross_price(net_amount, product, company, vat_rate):
     return net_amount
 
 
+def as_sent(net, vat_rate):
+    """A computed net price as eMAG gets it: to the cent when the price with VAT
+    (what the customer sees) stays on the same cent, else to eMAG's 4 decimals.
+
+    A gross price divided by 1 + VAT rarely falls on a cent, and a cent
+    without VAT is 1.21 cents with it, so some gross prices are out of reach
+    of whole cents: 48.43 / 1.21 is 40.0248, while 40.02 would show 48.42.
+    """
+    vat_rate = vat_rate or 0.0
+    precise = round(net, PRICE_DIGITS)
+    cents = round(net, 2)
+    if round(cents * (1.0 + vat_rate), 2) == round(precise * (1.0 + vat_rate), 2):
+        return cents
+    return precise
+
+
 def offer_prices(env, offers):
     """Return ``{offer_id: OfferPrice}`` for ``offers`` (any accounts)."""
     _ = env._
@@ -76,7 +92,10 @@ def offer_prices(env, offers):
             if offer.price_override:
                 price = offer.price_override
             else:
-                price = _net(pricelist_prices.get(product.id, 0.0), product, company, vat_rate)
+                price = as_sent(
+                    _net(pricelist_prices.get(product.id, 0.0), product, company, vat_rate),
+                    vat_rate,
+                )
             if offer.min_sale_price or offer.max_sale_price:
                 low, high = offer.min_sale_price, offer.max_sale_price
             else:
@@ -86,7 +105,8 @@ def offer_prices(env, offers):
                     company,
                     vat_rate,
                 )
-                low, high = reference * (1.0 - band), reference * (1.0 + band)
+                low = as_sent(reference * (1.0 - band), vat_rate)
+                high = as_sent(reference * (1.0 + band), vat_rate)
             price, low, high = (round(value, PRICE_DIGITS) for value in (price, low, high))
             problem = ""
             if price <= 0:

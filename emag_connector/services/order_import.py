@@ -53,15 +53,18 @@ import psycopg2
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.emag_api import PLATFORMS
-from . import order_status
+from . import labels, order_status
 from .labels import say
 from .order_figures import read_figures
 from .order_partner import CustomerError, CustomerResolver
 from .order_payload import FBE_TYPE, OrderPayloadError, modified_at, parse_order
+
+_lt = LazyTranslate(__name__)
 
 _EPOCH = datetime.min
 
@@ -480,18 +483,24 @@ class OrderImporter:
             tax = self._find_tax(rate, included)
             amount = f"{float(rate * 100):g}"
             if included:
-                name = self.env._("%(rate)s%% VAT included (eMAG)", rate=amount)
+                name = _lt("%(rate)s%% VAT included (eMAG)", rate=amount)
             else:
-                name = self.env._("%(rate)s%% VAT (eMAG)", rate=amount)
+                name = _lt("%(rate)s%% VAT (eMAG)", rate=amount)
+            made = not tax
             if not tax and included:
                 excluded = self._find_tax(rate, False)
                 if excluded:
-                    tax = excluded.copy({"name": name, "price_include_override": "tax_included"})
+                    tax = excluded.copy(
+                        {
+                            "name": labels.render(self.env, name),
+                            "price_include_override": "tax_included",
+                        }
+                    )
             if not tax:
                 company = self.account.company_id
                 tax = self.env["account.tax"].create(
                     {
-                        "name": name,
+                        "name": labels.render(self.env, name),
                         "amount": float(rate * 100),
                         "amount_type": "percent",
                         "type_tax_use": "sale",
@@ -500,6 +509,9 @@ class OrderImporter:
                         "country_id": company.account_fiscal_country_id.id or False,
                     }
                 )
+            if made:
+                # Named in every language, not only in the one of the job that made it.
+                labels.write_translated(tax, "name", name)
             self._taxes[key] = tax
         return self._taxes[key]
 

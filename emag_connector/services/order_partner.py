@@ -51,9 +51,13 @@ class CustomerResolver:
         self.env = account.env
         self.client_getter = client_getter
         self.company = account.company_id
-        self.Partner = self.env["res.partner"].with_context(
-            tracking_disable=True, mail_create_nolog=True
-        )
+        context = {"tracking_disable": True, "mail_create_nolog": True}
+        installed = dict(self.env["res.lang"].get_installed())
+        if account.lang in installed:
+            # The buyer's documents (order lines, invoice, e-Factura) in the
+            # platform's language, whoever imported the order.
+            context["default_lang"] = account.lang
+        self.Partner = self.env["res.partner"].with_context(**context)
         self._countries = {}
         self._states = {}
         self._localities = {}

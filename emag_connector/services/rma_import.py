@@ -27,18 +27,38 @@ import psycopg2
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import float_compare
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.emag_api import PLATFORMS
-from . import rma_status
+from . import labels, rma_status
 from .labels import say
 from .order_import import dump_payload
-from .rma_payload import RmaPayloadError, fingerprint, parse_rma, reason_label
+from .rma_payload import RmaPayloadError, fingerprint, parse_rma
+
+_lt = LazyTranslate(__name__)
+
+# Leaf ids of eMAG's return-reason tree seen in production (the tree itself
+# is not public); others are shown by number.
+RETURN_REASONS = {
+    37: _lt("Defective or incomplete product"),
+    44: _lt("Ordered the wrong product"),
+    61: _lt("Does not like the colour"),
+}
+
+
+def reason_text(code):
+    """The deferred label of an eMAG return reason (``services/labels.py``)."""
+    if not code:
+        return False
+    return RETURN_REASONS.get(code) or _lt("Reason %(code)s", code=code)
 
 
 class RmaImportError(ValueError):
-    """The return cannot be processed as it is; ``str()`` is the plain reason."""
+    """The return cannot be processed as it is; ``args[0]`` is the reason, a
+    deferred text (``services/labels.py``) the return shows in each reader's
+    language."""
 
 
 def lock_rma(env, account, emag_id):
@@ -114,7 +134,7 @@ class RmaImporter:
             with self.env.cr.savepoint():
                 self._process(rma, parsed)
         except (RmaImportError, UserError) as error:
-            rma._emag_park(str(error.args[0] if error.args else error))
+            rma._emag_park(error.args[0] if error.args else str(error))
             return rma
         # Before the goods are in, the import is what decides; afterwards a
         # return waits in exception for the receipt step that stopped it.
@@ -155,7 +175,6 @@ class RmaImporter:
                 "replacement_name": parsed.replacement_name,
                 "replacement_quantity": parsed.replacement_quantity,
                 "return_reason": parsed.reason,
-                "return_reason_label": reason_label(parsed.reason),
                 "observations": parsed.observations,
                 "customer_name": parsed.customer_name,
                 "customer_phone": parsed.customer_phone,
@@ -178,7 +197,6 @@ class RmaImporter:
                 "name": line.name,
                 "quantity": line.quantity,
                 "return_reason": line.reason or parsed.reason,
-                "return_reason_label": reason_label(line.reason or parsed.reason),
                 "observations": line.observations,
             }
             existing = current.pop(str(line.line_id), None)
@@ -188,6 +206,10 @@ class RmaImporter:
                 rma.line_ids = [Command.create(values)]
         if current and not rma.return_picking_ids:
             self.env["emag.rma.line"].union(*current.values()).unlink()
+        for record in [rma, *rma.line_ids]:
+            labels.write_translated(
+                record, "return_reason_label", reason_text(record.return_reason)
+            )
 
     # ---------------------------------------------------------------- process
 
@@ -203,7 +225,7 @@ class RmaImporter:
             if not binding:
                 self.account._emag_enqueue_import(str(parsed.order_id))
             raise RmaImportError(
-                self.env._(
+                _lt(
                     "The eMAG order %(order)s of this return is not in Odoo yet (it was queued "
                     "for import). Press Retry once the order is imported.",
                     order=parsed.order_id,
@@ -246,7 +268,7 @@ class RmaImporter:
         products = payload.get("products") if isinstance(payload, dict) else None
         if not isinstance(products, list):
             raise RmaImportError(
-                self.env._(
+                _lt(
                     "The eMAG order %(order)s has no readable product lines in Odoo; read it "
                     "again from eMAG, then press Retry.",
                     order=binding.emag_id,
@@ -274,7 +296,7 @@ class RmaImporter:
             ]
             if not candidates:
                 problems.append(
-                    self.env._(
+                    _lt(
                         "%(product)s is not on the eMAG order %(order)s.",
                         product=line.name or line.offer_id,
                         order=binding.emag_id,
@@ -297,7 +319,7 @@ class RmaImporter:
             line.order_line_emag_id = sale_line.emag_line_id
             if float_compare(needed, 0, precision_digits=3) > 0:
                 problems.append(
-                    self.env._(
+                    _lt(
                         "eMAG asks to take back %(asked)s × %(product)s, but only %(free)s were "
                         "delivered and not already returned.",
                         asked=line.quantity,
@@ -306,7 +328,7 @@ class RmaImporter:
                     )
                 )
         if problems:
-            raise RmaImportError(" ".join(problems))
+            raise RmaImportError(problems)
         return allocation
 
     def _create_return_pickings(self, rma, allocation):

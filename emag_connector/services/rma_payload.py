@@ -16,13 +16,6 @@ from .labels import SentenceError
 
 FBE_TYPE, SELLER_TYPE = 2, 3
 
-# Leaf ids of eMAG's return-reason tree seen in production (the tree itself
-# is not public); others are shown by number.
-RETURN_REASONS = {
-    37: "Defective or incomplete product",
-    44: "Ordered the wrong product",
-    61: "Does not like the colour",
-}
 RETURN_TYPES = {
     1: "Replacement with the same product",
     2: "Replacement with another product",
@@ -77,12 +70,6 @@ class Rma:
     @property
     def is_fbe(self):
         return self.rma_type == FBE_TYPE
-
-
-def reason_label(code):
-    if not code:
-        return ""
-    return RETURN_REASONS.get(code, f"Reason {code}")
 
 
 def fingerprint(raw):

@@ -86,3 +86,10 @@ def free_loopback_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def install_language(env, code):
+    """Make ``code`` an installed language with the connector's translations,
+    as a database where someone reads Odoo in it."""
+    env["res.lang"]._activate_lang(code)
+    env["ir.module.module"]._load_module_terms(["emag_connector"], [code])

@@ -31,6 +31,14 @@ class TestEmagAccount(LoopbackHttpMixin, TransactionCase):
         hungary.api_url = "http://127.0.0.1:8099/api-3"
         self.assertEqual(hungary.api_url, "http://127.0.0.1:8099/api-3", "URL stays editable")
 
+    def test_language_shows_by_its_name(self):
+        """The form names the platform's language, installed or not, not its code."""
+        labels = dict(self.account._fields["lang"]._description_selection(self.env))
+        self.assertEqual(self.account.lang, "ro_RO")
+        self.assertEqual(labels["ro_RO"], "Romanian / română")
+        hungary = self.env["emag.account"].create({"name": "eMAG HU", "platform": "emag_hu"})
+        self.assertEqual(labels[hungary.lang], "Hungarian / Magyar")
+
     def test_each_account_is_a_sales_channel(self):
         self.assertEqual(self.account.team_id.name, "eMAG RO")
         self.assertEqual(self.account.pricelist_id.currency_id.name, "RON")

@@ -318,6 +318,23 @@ class TestOfferStockAndPrice(EmagOfferCase):
         self.assertAlmostEqual(float(sent["min_sale_price"]), 70.0, places=4)
         self.assertAlmostEqual(float(sent["max_sale_price"]), 130.0, places=4)
 
+    def test_prices_without_vat_keep_four_decimals_only_when_needed(self):
+        """eMAG shows the price with VAT to the customer: 48.4001 VAT included is
+        sent as 40.00 (shown 48.40), while 48.43 needs 40.0248 (40.02 shows 48.42)."""
+        tax = self.env["account.tax"].create(
+            {"name": "TVA 21% inclus", "amount": 21, "price_include_override": "tax_included"}
+        )
+        round_offer = self._publish(
+            self._offer(self._product(price=48.4001, taxes_id=[Command.set(tax.ids)]))
+        )
+        self.assertEqual(float(self._sim_offer(round_offer)["sale_price"]), 40.0)
+        self.assertEqual(round_offer.pushed_price, 40.0)
+        precise_offer = self._publish(
+            self._offer(self._product(price=48.43, taxes_id=[Command.set(tax.ids)]))
+        )
+        self.assertAlmostEqual(float(self._sim_offer(precise_offer)["sale_price"]), 40.0248)
+        self.assertAlmostEqual(precise_offer.pushed_price, 40.0248)
+
     def test_override_wins_and_bounds_are_guarded(self):
         product = self._product(price=100.0)
         offer = self._publish(self._offer(product, price_override=95.5))

@@ -8,6 +8,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..lib.emag_simulator import gross_total
 from ..services import fulfilment_pipeline
+from .common import install_language
 from .fulfilment_common import PIPELINE_STEPS, EmagFulfilmentCase
 from .order_common import USERNAME
 
@@ -19,6 +20,29 @@ class TestFulfilmentPipeline(EmagFulfilmentCase):
         self.assertEqual(self.account.courier_account_id.courier_name, "SAMEDAY")
         self.assertEqual(self.account.pickup_address_id.emag_id, "102", "the default pickup one")
         self.assertTrue(self.account.pickup_address_id.locality_id)
+
+    def test_step_messages_read_in_the_reader_language(self):
+        """A step run by a job (in English) reads in Romanian to a Romanian user."""
+        install_language(self.env, "ro_RO")
+        _order, binding = self.imported_order()
+        picking = self.delivery(binding)
+        with trap_jobs() as trap:
+            fulfilment = self.validate(picking)
+            self.run_one_step(trap)  # read_order
+        read_order = fulfilment.step_ids.filtered(lambda step: step.code == "read_order")
+        self.assertEqual(read_order.with_context(lang="en_US").message, "eMAG status: In progress")
+        self.assertEqual(read_order.with_context(lang="ro_RO").message, "Stare eMAG: În curs")
+
+    def test_invoice_lines_named_once_in_the_customer_language(self):
+        """The job runs in English; the Romanian buyer's invoice names the
+        shipping line once, in Romanian."""
+        install_language(self.env, "ro_RO")
+        _order, binding = self.imported_order(shipping_tax="19.99")
+        fulfilment = self.fulfil(self.delivery(binding))
+        shipping = fulfilment.invoice_id.invoice_line_ids.filtered(
+            lambda line: line.product_id == self.env.ref("emag_connector.product_emag_shipping")
+        )
+        self.assertEqual(shipping.name, "[EMAG-SHIPPING] Transport eMAG")
 
     def test_happy_path(self):
         order, binding = self.imported_order(

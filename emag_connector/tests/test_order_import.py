@@ -2,7 +2,8 @@ import copy
 from decimal import Decimal
 from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -10,6 +11,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from ..lib.emag_simulator import gross_total
 from ..services.order_import import OrderImporter
 from ..services.order_sync import IMPORT_BATCH
+from .common import install_language
 from .order_common import USERNAME, EmagOrderCase
 
 
@@ -119,6 +121,45 @@ class TestOrderImport(EmagOrderCase):
         self.assertEqual(shipping.product_id, self.env.ref("emag_connector.product_emag_shipping"))
         self.assertAlmostEqual(shipping.price_total, 19.99, places=2)
         self.assertAlmostEqual(sale_order.amount_total, float(gross_total(order)), places=2)
+
+    def test_made_tax_and_shipping_line_named_in_each_language(self):
+        """An order imported by a job in English reads in Romanian to a Romanian
+        user; the shipping line is labelled in the buyer's (platform's) language."""
+        install_language(self.env, "ro_RO")
+        # A twin an earlier (committing) test left behind would be reused.
+        self.env["account.tax"].search([("name", "like", "(eMAG)")]).active = False
+        order = self.create_order(
+            lines=[{"product_id": 1001, "quantity": 1}], voucher=False, shipping_tax="19.99"
+        )
+        self.poll()
+        sale_order = self.binding(order).sale_order_id
+        self.assertEqual(sale_order.partner_id.lang, "ro_RO")
+        tax = sale_order.order_line.filtered("emag_line_id").tax_ids
+        self.assertEqual(tax.with_context(lang="en_US").name, "21% VAT included (eMAG)")
+        self.assertEqual(tax.with_context(lang="ro_RO").name, "TVA 21% inclus (eMAG)")
+        shipping = sale_order.order_line.filtered("is_delivery")
+        # One name on the documents: the product's, in the buyer's language.
+        self.assertIn(shipping.product_id.with_context(lang="ro_RO").name, shipping.name)
+        self.assertIn("Transport eMAG", shipping.name)
+
+    def test_raw_payload_is_for_managers_only(self):
+        """eMAG's payload carries the buyer's e-mail and phone."""
+        order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        self.poll()
+        binding = self.binding(order)
+        user = new_test_user(self.env, "emag_payload_user", groups="emag_connector.group_emag_user")
+        as_user = binding.with_user(user)
+        form = as_user.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn('name="payload"', form)
+        with self.assertRaises(AccessError):
+            as_user.read(["payload"])
+        self.assertEqual(as_user.read(["emag_id"])[0]["emag_id"], binding.emag_id)
+        manager = new_test_user(
+            self.env, "emag_payload_manager", groups="emag_connector.group_emag_manager"
+        )
+        form = binding.with_user(manager).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="payload"', form)
+        self.assertIn(order["customer"]["email"], binding.with_user(manager).payload)
 
     def test_two_vat_rates_each_voucher_line_keeps_its_rate(self):
         order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}], shipping_tax="0")

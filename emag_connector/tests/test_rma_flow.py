@@ -8,6 +8,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..services import rma_status
+from .common import install_language
 from .order_common import USERNAME
 from .rma_common import EmagRmaCase
 
@@ -240,6 +241,21 @@ class TestRmaFlow(EmagRmaCase):
         self.assertFalse(rma.message)
         self.assertEqual(rma.credit_note_id.state, "posted")
         self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
+
+    def test_problem_and_reason_read_in_the_reader_language(self):
+        """The return is read by a job in English; a Romanian user reads it in Romanian."""
+        install_language(self.env, "ro_RO")
+        rma = self.rma(self.return_asking_too_much())
+        self.assertEqual(rma.state, "exception")
+        english, romanian = rma.with_context(lang="en_US"), rma.with_context(lang="ro_RO")
+        self.assertIn("but only 0 were delivered and not already returned", english.message)
+        self.assertIn("dar doar 0 au fost livrate și nu au fost deja returnate", romanian.message)
+        self.assertEqual(english.return_reason_label, "Defective or incomplete product")
+        self.assertEqual(romanian.return_reason_label, "Produs defect sau incomplet")
+        self.assertEqual(romanian.line_ids.return_reason_label, "Produs defect sau incomplet")
+        # Next action's own words replace the problem in every language.
+        rma.write({"message": "Read again."})
+        self.assertEqual(romanian.message, "Read again.")
 
     def test_unknown_order_waits_in_exception_then_retries(self):
         order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}], voucher=False)
