@@ -38,10 +38,11 @@ class AccountEdiXmlUblRo(models.AbstractModel):
       code (BR-RO-100/101), not only from a city typed exactly ``SECTORn``;
     * lengths capped as CIUS-RO demands; an item name over 100 characters is
       shortened and the full name goes to the item description (BR-RO-L100);
-    * a consumer (a buyer with neither a VAT nor a trade-register number,
-      whatever its *Company* box says) is identified by the CNP they gave, or
-      13 zeros, as legal registration id only: never as a VAT id (BR-CO-09).
-      Every other buyer gets core's party node unchanged;
+    * a consumer (a buyer with no VAT, CUI or trade-register number, whatever
+      its *Company* box says: ``res.partner._l10n_ro_efb_is_consumer``) is
+      identified by the CNP they gave, or 13 zeros, as legal registration id
+      only: never as a VAT id (BR-CO-09). Every other buyer gets core's party
+      node unchanged;
     * a credit note references the invoice it corrects (BG-3).
     """
 

@@ -101,10 +101,14 @@ class TestEfacturaDocuments(EfacturaBridgeCase):
         builder = self.env["account.edi.xml.ubl_ro"]
         buyers = {
             "VAT number": self.vat_payer.copy({"is_company": False}),
+            "CUI only": self.vat_payer.copy(
+                {"is_company": False, "vat": False, "company_registry": "43567824"}
+            ),
             "trade-register number only": self.vat_payer.copy(
-                {"is_company": False, "vat": False, "company_registry": "J12/345/2019"}
+                {"is_company": False, "vat": False, "company_registry": False}
             ),
         }
+        buyers["trade-register number only"].nrc = "J12/345/2019"
         invoices = self.env["account.move"]
         for label, buyer in buyers.items():
             with self.subTest(buyer=label):
