@@ -52,7 +52,7 @@ PEER_TAGS = (
 DEVIATIONS = REPO / "tests" / "peer_deviations.txt"
 BASELINE = REPO / "tests" / "peer_baseline.txt"
 FAILURE = re.compile(
-    r"^\S+ \S+ \d+ ERROR \S+ (?P<logger>\S+): (?:FAIL|ERROR): (?:Subtest )?(?P<test>\S+)"
+    r"^\S+ \S+ \d+ ERROR \S+ (?P<logger>\S+): (?:FAIL|ERROR): (?:Subtest )?(?P<test>.+)"
 )
 ADDON_LOGGER = re.compile(r"^odoo\.addons\.(?P<module>\w+)\.tests\b")
 SETUP_ERROR = re.compile(r"^(?:setUpClass|setUpModule) \(odoo\.addons\.(\w+)\.tests\.\S+?\.(\w+)\)")
@@ -113,18 +113,34 @@ def run_tests(database, tags):
     match = ODOO_RESULT.search(log)
     if not match:
         raise SystemExit(f"!!! the test run reported no result (exit code {code}); see {log_file}")
+    minutes = (time.monotonic() - started) / 60
+    print(f"  {match.group(0)} ({minutes:.1f} min; log {log_file})", flush=True)
+    return int(match.group(3)), failed_tests(log)
+
+
+def failed_tests(log):
+    """The ids of the tests a run's log reports as failed or in error."""
     failed = set()
     for line in log.splitlines():
         if found := FAILURE.match(line):
             test = found["test"]
             if setup := SETUP_ERROR.match(test):
                 failed.add(f"/{setup[1]}:{setup[2]}")
-            else:
-                failed.add(test_id(found["logger"], test))
-    total = int(match.group(3))
-    minutes = (time.monotonic() - started) / 60
-    print(f"  {match.group(0)} ({minutes:.1f} min; log {log_file})", flush=True)
-    return total, failed
+            else:  # "Class.method", then a subtest's parameters
+                failed.add(test_id(found["logger"], test.split()[0]))
+    return failed
+
+
+def sort_failures(failed, deviations, baseline, partial=False):
+    """``(intended, failing without us too, unexpected, listed but passing)``.
+
+    A partial run (``ONLY``) cannot tell whether a deviation still holds.
+    """
+    intended = failed & set(deviations)
+    also_without = (failed - intended) & set(baseline)
+    unexpected = failed - intended - also_without
+    stale = set() if partial else set(deviations) - failed
+    return (*(sorted(group) for group in (intended, also_without, unexpected, stale)),)
 
 
 def write_baseline(total, failed):
@@ -187,14 +203,12 @@ def main():
                 subprocess.call(["dropdb", "--if-exists", database])
 
     deviations = read_listed(DEVIATIONS)
-    expected = failed & set(deviations)
-    also_without = (failed - expected) & core_failed
-    unexpected = sorted(failed - expected - also_without)
-    # A partial run (ONLY) cannot tell whether a deviation still holds.
-    stale = [] if os.environ.get("ONLY") else sorted(set(deviations) - failed)
-    for test in sorted(expected):
+    expected, also_without, unexpected, stale = sort_failures(
+        failed, deviations, core_failed, partial=bool(os.environ.get("ONLY"))
+    )
+    for test in expected:
         print(f"  deviation: {test}  ({deviations[test]})")
-    for test in sorted(also_without):
+    for test in also_without:
         print(f"  fails without our addons too (tests/peer_baseline.txt): {test}")
     for test in stale:
         print(f"  !!! listed deviation passes, remove it from {DEVIATIONS.name}: {test}")
@@ -204,7 +218,7 @@ def main():
         print(f"  note: {total} tests ran, the baseline ran {core_total}")
     print(f"  time: {(time.monotonic() - started) / 60:.1f} min")
     passed = total - len(failed)
-    summary = f"{passed} passed, {len(unexpected)} failed, {len(expected)} deviations"
+    summary = f"{passed} passed, {len(unexpected) + len(stale)} failed, {len(expected)} deviations"
     print(f"\npeers: {summary}", flush=True)
     return 1 if unexpected or stale or not total else 0
 
