@@ -85,9 +85,13 @@ def odoo(database, *args, log_file, env=None):
     return subprocess.call(command, cwd=REPO, env={**os.environ, **(env or {})})
 
 
+def drop(database):
+    subprocess.call(["dropdb", "--if-exists", database], stderr=subprocess.DEVNULL)
+
+
 def install(database, modules, template=None):
     started = time.monotonic()
-    subprocess.call(["dropdb", "--if-exists", database])
+    drop(database)
     if template:
         subprocess.check_call(["createdb", "-T", template, database])
     log_file = STATE_DIR / f"peers-install-{database}.log"
@@ -199,8 +203,8 @@ def main():
         total, failed = run_tests(ours_db, tags)
     finally:
         if not os.environ.get("PEERS_KEEP_DB"):
-            for database in (core_db, ours_db):
-                subprocess.call(["dropdb", "--if-exists", database])
+            drop(core_db)
+            drop(ours_db)
 
     deviations = read_listed(DEVIATIONS)
     expected, also_without, unexpected, stale = sort_failures(
