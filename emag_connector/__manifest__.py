@@ -12,7 +12,7 @@
     "application": True,
     "installable": True,
     "depends": ["sale_stock", "stock_delivery", "queue_job"],
-    "external_dependencies": {"python": ["requests", "lxml", "zeep", "python-stdnum"]},
+    "external_dependencies": {"python": ["requests", "lxml", "python-stdnum"]},
     "data": [
         "security/emag_security.xml",
         "security/ir.model.access.csv",
@@ -23,6 +23,7 @@
         "security/emag_offer_security.xml",
         "data/emag_offer_data.xml",
         "views/emag_offer_views.xml",
+        "views/emag_offer_takeover_views.xml",
         "views/emag_category_views.xml",
         "views/emag_offer_account_product_views.xml",
         "security/emag_order_security.xml",

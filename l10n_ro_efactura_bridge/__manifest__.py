@@ -11,7 +11,7 @@
     "license": "LGPL-3",
     "installable": True,
     "depends": ["emag_connector", "l10n_ro_edi"],
-    "external_dependencies": {"python": ["requests", "lxml", "python-stdnum"]},
+    "external_dependencies": {"python": ["requests", "lxml", "python-stdnum", "saxonche"]},
     "data": [
         "data/queue_job_data.xml",
         "data/ir_cron.xml",

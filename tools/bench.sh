@@ -11,6 +11,10 @@ if wants api; then
     "$PY" "$REPO/tests/bench/bench_api.py"
 fi
 
+if wants takeover; then
+    "$PY" "$REPO/tests/bench/bench_takeover.py"
+fi
+
 # The Odoo benchmarks run as scripts inside `odoo-bin shell` on a database of
 # their own, created for the run and dropped after it.
 odoo_bench() {  # name script modules
@@ -28,12 +32,18 @@ if wants stock; then
 fi
 
 if wants efactura; then
-    # Creates and drops its own database; needs ../shared/validation.
+    # Creates and drops its own database; uses the CIUS-RO rules shipped with the bridge.
     "$PY" "$REPO/tests/bench/bench_efactura.py"
 fi
 
 if wants orders; then
     odoo_bench orders tests/bench/bench_orders.py emag_connector
+fi
+
+if wants fuzz; then
+    # Generated payloads (tests/fuzz): FUZZ_PURE through the pure layer, FUZZ_ODOO through Odoo.
+    export FUZZ_DIR="$REPO/tests/fuzz"
+    odoo_bench fuzz tests/bench/bench_fuzz.py emag_connector
 fi
 
 if wants pipeline; then

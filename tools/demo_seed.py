@@ -294,6 +294,99 @@ facts["rejected_offer"] = {
     "reason": rejected_offer.state_reason,
 }
 
+# ----------------------------------------------------------- the takeover
+
+# Before Odoo, the shop had listed 40 more products on eMAG Romania by hand.
+# Odoo knows 38 of them: 20 by the same internal reference, 14 by their EAN,
+# one product has an EAN that belongs to another offer, two products were
+# entered twice; two are unknown. The import links 34 without sending
+# anything; the review list is resolved as a person would (four matched by
+# hand, two products created from their offers); the first sync keeps eMAG's
+# prices (copied into the pricelist) and sends only Odoo's stocks.
+HAND_FIRST, HAND_COUNT = 3001, 40
+try:
+    emag("GET", f"offers/{RO_USER}/{HAND_FIRST}")
+except RuntimeError:
+    emag(
+        "POST",
+        "catalogue",
+        {"username": RO_USER, "count": HAND_COUNT, "start_id": HAND_FIRST, "prefix": "RO-HAND"},
+    )
+hand = {n: emag("GET", f"offers/{RO_USER}/{n}") for n in range(HAND_FIRST, HAND_FIRST + HAND_COUNT)}
+
+
+def hand_product(offer, **vals):
+    code = vals.get("default_code", offer["part_number"])
+    product = env["product.product"].search([("default_code", "=", code)], limit=1)
+    if vals.get("twin") or not product:
+        vals.pop("twin", None)
+        product = env["product.product"].create(
+            {
+                "name": offer["name"],
+                "default_code": offer["part_number"],
+                "type": "consu",
+                "is_storable": True,
+                # Odoo's price list is 10 % above what the shop charged on eMAG.
+                "list_price": round(float(offer["sale_price"]) * 1.21 * 1.1, 2),
+                "company_id": False,
+                **vals,
+            }
+        )
+        env["stock.quant"]._update_available_quantity(
+            product, warehouse.lot_stock_id, offer["general_stock"] + 3
+        )
+    return product
+
+
+offsets = list(range(HAND_FIRST, HAND_FIRST + HAND_COUNT))
+if not ro.takeover_line_ids:
+    for n in offsets[:20]:
+        hand_product(hand[n])
+    for n in offsets[20:34]:
+        hand_product(hand[n], default_code=f"RO-SKU-{n}", barcode=hand[n]["ean"][0])
+    wrong_ean, other, twin_a, twin_b = offsets[34:38]
+    hand_product(hand[wrong_ean], barcode=hand[other]["ean"][0])
+    hand_product(hand[other], default_code=f"RO-SKU-{other}")
+    for n in (twin_a, twin_b):
+        hand_product(hand[n])
+        hand_product(hand[n], twin=True, name=f"{hand[n]['name']} (duplicate)")
+    ro.action_import_emag_offers()
+    run_jobs()
+Line = env["emag.offer.takeover"]
+lines = {line.seller_product_id: line for line in ro.takeover_line_ids}
+automatic = [n for n in offsets if lines[n].state == "linked"]
+review = [n for n in offsets if lines[n].state in ("ambiguous", "unmatched")]
+say(f"takeover: {len(automatic)} of {HAND_COUNT} linked automatically, {len(review)} to review")
+for n in review:
+    line = lines[n]
+    if line.state != "ambiguous":
+        continue  # unknown to Odoo: its product is created from the offer below
+    # The person knows: the mistyped EAN belongs to the product kept as RO-SKU-<id>;
+    # of two duplicate products, the first one is the real one.
+    line.product_id = (
+        env["product.product"].search([("default_code", "=", f"RO-SKU-{n}")], limit=1)
+        or line.candidate_product_ids[:1]
+    )
+Line.browse([lines[n].id for n in review if lines[n].product_id]).action_link()
+created = Line.browse([lines[n].id for n in review if not lines[n].product_id])
+created.action_create_product()
+summary = env["emag.offer.takeover.summary"].create({"account_id": ro.id})
+facts["takeover"] = {
+    "offers": HAND_COUNT,
+    "automatic": len(automatic),
+    "by_hand": len(review) - len(created),
+    "created": len(created),
+    "prices": summary.price_count,
+    "stocks": summary.stock_count,
+    "held": summary.held_count,
+}
+summary.action_adopt_emag_prices()
+run_jobs()
+say(
+    "takeover: review resolved ({by_hand} by hand, {created} created); first sync kept eMAG's "
+    "{prices} prices and sent {stocks} stocks".format(**facts["takeover"])
+)
+
 # ------------------------------------------------------------- the orders
 
 
@@ -331,6 +424,8 @@ b2b_id = new_order(b2b=True, locker=False, payment_mode_id=1, voucher=False)
 cancel_id = new_order(b2b=False, locker=False)
 # Shipped yesterday, returned today.
 returned_id = new_order(b2b=False, locker=False, payment_mode_id=1, voucher=False)
+# Shipped yesterday too; today the customer wants the same product again (an exchange).
+exchange_id = new_order(b2b=False, locker=False, payment_mode_id=1, voucher=False)
 # A company whose invoice address will be broken in Odoo (not the one above).
 b2b_name = emag("GET", f"orders/{RO_USER}/{b2b_id}")["customer"]["company"]
 extra_ids = []
@@ -353,7 +448,16 @@ hand_listed.update(
 emag("POST", "offers", {"username": RO_USER, "offer": hand_listed})
 unknown_id = new_order(lines=[{"product_id": 1999, "quantity": 1}], voucher=False)
 # eMAG calls the seller back for each new order; the callback queues its import.
-for emag_id in (b2c_id, b2b_id, cancel_id, returned_id, broken_id, unknown_id, *extra_ids):
+for emag_id in (
+    b2c_id,
+    b2b_id,
+    cancel_id,
+    returned_id,
+    exchange_id,
+    broken_id,
+    unknown_id,
+    *extra_ids,
+):
     ro._emag_enqueue_import(emag_id)
 run_jobs()
 
@@ -362,6 +466,7 @@ ro._emag_enqueue_import(cancel_id)  # the cancellation callback
 run_jobs()
 
 shipped = ship(binding(returned_id))
+ship(binding(exchange_id))
 run_jobs(rounds=20)
 say(f"{shipped.name}: fulfilment {shipped.emag_fulfilment_id.summary or '-'}")
 
@@ -381,6 +486,7 @@ broken_invoice = broken_picking.emag_fulfilment_id.invoice_id
 say(f"{broken_invoice.name}: e-Factura {broken_invoice.l10n_ro_efb_state}")
 
 emag("POST", "returns", {"username": RO_USER, "order_id": returned_id})
+emag("POST", "returns", {"username": RO_USER, "order_id": exchange_id, "return_type": 1})
 ro.action_sync_returns_now()
 run_jobs()
 
@@ -416,6 +522,7 @@ def order_facts(emag_id):
 
 returned = binding(returned_id)
 rma = env["emag.rma"].search([("emag_order_id", "=", returned.id)], limit=1)
+exchange = env["emag.rma"].search([("emag_order_id", "=", binding(exchange_id).id)], limit=1)
 facts.update(
     {
         "odoo_url": ODOO_URL,
@@ -439,6 +546,14 @@ facts.update(
             "message": rma.message or "",
             "return_picking_id": rma.return_picking_ids[:1].id,
             "return_picking": rma.return_picking_ids[:1].name or "",
+        },
+        "exchange": {
+            "id": exchange.id,
+            "emag_id": exchange.emag_id,
+            "state": exchange.state,
+            "message": exchange.message or "",
+            "sale_order": binding(exchange_id).sale_order_id.name or "",
+            "return_picking_id": exchange.return_picking_ids[:1].id,
         },
         "broken": dict(
             order_facts(broken_id),

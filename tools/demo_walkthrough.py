@@ -106,6 +106,17 @@ def walkthrough(facts, base):
         "eMAG, the order updated and the return finalized there.",
         5,
     )
+    exchange = facts.get("exchange") or {}
+    if exchange.get("id"):
+        say(
+            f"Return {exchange['emag_id']} of {exchange['sale_order']} is an exchange: the "
+            f"customer wants the same product again ({record(base, 'emag.rma', exchange['id'])})."
+            " Validate its return picking "
+            f"{record(base, 'stock.picking', exchange['return_picking_id'])}: no credit note and"
+            " nothing changes on the eMAG order; a replacement delivery appears on the return."
+            " Validate it: its AWB is issued with the return, which is then finalized on eMAG.",
+            5,
+        )
     say()
     say("5. An e-Factura rejection")
     say(
@@ -134,6 +145,21 @@ def walkthrough(facts, base):
         f"{record(base, 'emag.offer', offer['id'])} ({offer['state']}): {offer['reason']}",
         5,
     )
+    takeover = facts.get("takeover")
+    if takeover:
+        say()
+        say("7b. A catalogue taken over from eMAG")
+        say(
+            f"{takeover['offers']} offers were listed on eMAG Romania by hand before Odoo. "
+            f"Import Offers from eMAG linked {takeover['automatic']} automatically (part number, "
+            f"EAN), {takeover['by_hand']} ambiguous ones were matched by hand in the review list, "
+            f"{takeover['created']} products created from their offers; nothing was sent until "
+            f"the first sync, which kept eMAG's {takeover['prices']} differing prices (now in the "
+            f"pricelist) and sent Odoo's stocks: "
+            f"{action(base, 'emag_connector.emag_offer_takeover_action')} (remove the To Review "
+            "filter).",
+            5,
+        )
     say()
     say("8. More business from the sandbox (eMAG calls Odoo back at once)")
     say(

@@ -1,21 +1,33 @@
 """Run every test layer of the project and print one summary line.
 
-1. The pure tests (pytest): HTTP clients and simulators, no Odoo needed.
+1. The pure tests (pytest): HTTP clients, simulators and the CIUS-RO
+   validator, no Odoo needed.
 2. The Odoo tests: both addons installed on a fresh throwaway database with
    odoo-bin's test runner, when an Odoo tree is found. The install log must be
    clean too: each ERROR or WARNING line it holds counts as one failure.
 
-The last line is ``N passed, M failed``; the exit code is non-zero on any
-failure, or when no test ran at all.
+Skipped tests are counted apart in both layers and named in a list. Under CI
+(``CI=true``) every skipped test is also a failure: the browser tours and the
+official-rules tests must run there, and nothing else skips. Outside CI a
+missing Odoo tree or a missing Chromium (which the tours need) is announced
+in a banner before the run.
+
+``ODOO_TEST_TAGS`` narrows the Odoo layer (default: every test of both
+addons), e.g. ``ODOO_TEST_TAGS=/emag_connector:TestDashboardTour``.
+
+The last line is ``N passed, M failed, K skipped``; the exit code is non-zero
+on any failure, or when no test passed at all.
 """
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,33 +38,69 @@ ADDONS = ("emag_connector", "l10n_ro_efactura_bridge")
 PG_DEFAULTS = {"PGHOST": "127.0.0.1", "PGPORT": "5432", "PGUSER": "odoo", "PGPASSWORD": "odoo"}
 for _name, _value in PG_DEFAULTS.items():
     os.environ.setdefault(_name, _value)
+# The executables Odoo's browser tests look for in $PATH, in its order
+# (odoo.tests.common._find_executable, on Linux).
+CHROME_NAMES = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
 
 ODOO_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
-LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (ERROR|WARNING|CRITICAL) \S+ (?P<logger>\S+): ")
+LOG_LINE = re.compile(r"^\S+ \S+ \d+ (?P<level>[A-Z]+) \S+ (?P<logger>\S+): (?P<message>.*?)\s*$")
+# odoo.tests.result.OdooTestResult.addSkip: "skipped <Class.method> : <reason>".
+SKIPPED = re.compile(r"^skipped (?P<test>.+?) : (?P<reason>.*)$")
+# A setUpClass/setUpModule that skips skips tests the runner never counted as run.
+CLASS_SKIP = re.compile(r"^(setUpClass|setUpModule) ")
+CHROME_MISSING = "Chrome executable not found"
 # Failing tests are counted from the runner's report; their log lines are not
 # counted again. Every other ERROR or WARNING line is a problem of its own.
 TEST_LOGGER = re.compile(r"^odoo\.tests\b|\.tests\.")
+
+
+@dataclass
+class Tally:
+    passed: int = 0
+    failed: int = 0
+    skipped: list = field(default_factory=list)  # "name — reason", one per skipped test
+
+    def add(self, other):
+        self.passed += other.passed
+        self.failed += other.failed
+        self.skipped += other.skipped
+
+
+def in_ci():
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def banner(text):
     print(f"\n{'=' * 78}\n{text}\n{'=' * 78}", flush=True)
 
 
+def chrome_executable():
+    """Chromium as Odoo's browser tests will find it, or ``None``."""
+    return next(filter(None, map(shutil.which, CHROME_NAMES)), None)
+
+
 def run_pure_tests(extra_args):
     banner("Pure tests (no Odoo): pytest tests/")
     STATE_DIR.mkdir(exist_ok=True)
     report = STATE_DIR / "pytest-report.xml"
+    if report.exists():
+        report.unlink()
     command = [sys.executable, "-m", "pytest", "-q", f"--junitxml={report}", *extra_args]
     code = subprocess.call(command, cwd=REPO)
     if not report.exists():
-        return 0, 1
+        return Tally(failed=1)
     suite = ET.parse(report).getroot()
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
-    total, skipped = int(suite.get("tests")), int(suite.get("skipped"))
+    total = int(suite.get("tests"))
     failed = int(suite.get("failures")) + int(suite.get("errors"))
+    skipped = [
+        f"{case.get('classname')}.{case.get('name')} — {skip.get('message', '')}"
+        for case in suite.iter("testcase")
+        if (skip := case.find("skipped")) is not None
+    ]
     if code not in (0, 1, 5) and not failed:
         failed = 1  # pytest itself broke (usage error, internal error)
-    return total - skipped - failed, failed
+    return Tally(total - len(skipped) - failed, failed, skipped)
 
 
 def free_port():
@@ -68,18 +116,25 @@ def run_odoo_tests():
             f"!!! ODOO TESTS SKIPPED: no Odoo tree at {ODOO_PATH} (set ODOO_PATH to an Odoo 19.0 "
             "checkout). Only the pure tests ran. !!!"
         )
-        return 0, 0
+        return Tally(failed=1 if in_ci() else 0)
+    if not chrome_executable():
+        banner(
+            f"!!! NO CHROMIUM: none of {', '.join(CHROME_NAMES)} is in PATH, so the browser "
+            "tours will be SKIPPED (a failure under CI=true). Install it, e.g. "
+            "`apt-get install chromium`. !!!"
+        )
     banner(f"Odoo tests: install {', '.join(ADDONS)} on a fresh database ({ODOO_PATH})")
     subprocess.check_call([str(REPO / "tools" / "ensure_postgres.sh")])
     database = f"emag_test_{os.getpid()}_{int(time.time())}"
     # A per-run log name would litter; ODOO_TEST_LOG lets parallel runs keep apart.
     log_file = Path(os.environ.get("ODOO_TEST_LOG", STATE_DIR / "odoo-test.log"))
+    test_tags = os.environ.get("ODOO_TEST_TAGS") or ",".join(f"/{addon}" for addon in ADDONS)
     command = [
         str(REPO / "tools" / "odoo.sh"),
         "-d", database,
         "-i", ",".join(ADDONS),
         "--test-enable",
-        "--test-tags", ",".join(f"/{addon}" for addon in ADDONS),
+        "--test-tags", test_tags,
         "--stop-after-init",
         f"--http-port={free_port()}",
         f"--logfile={log_file}",
@@ -91,35 +146,59 @@ def run_odoo_tests():
     finally:
         subprocess.call(["dropdb", "--if-exists", database])
     log = log_file.read_text(errors="replace") if log_file.exists() else ""
-    problems = [
-        line
-        for line in log.splitlines()
-        if (match := LOG_PROBLEM.match(line)) and not TEST_LOGGER.search(match["logger"])
-    ]
+    return read_odoo_log(log, code, log_file)
+
+
+def read_odoo_log(log, code, log_file):
+    """The tally of an Odoo test run from its log and exit code."""
+    problems, skipped, class_skips = [], [], 0
+    for line in log.splitlines():
+        if not (match := LOG_LINE.match(line)):
+            continue
+        logger, message = match["logger"], match["message"]
+        if match["level"] == "INFO" and (skip := SKIPPED.match(message)):
+            module = logger.removeprefix("odoo.addons.")
+            skipped.append(f"{module}: {skip['test']} — {skip['reason']}")
+            class_skips += bool(CLASS_SKIP.match(skip["test"]))
+        elif CHROME_MISSING in message:
+            print(f"  log: {line.rstrip()}  (the tour is counted as skipped)")
+        elif match["level"] in ("ERROR", "WARNING", "CRITICAL") and not TEST_LOGGER.search(logger):
+            problems.append(line)
     for line in problems:
         print(f"  log: {line}")
-    match = ODOO_RESULT.search(log)
-    if not match:
+    result = ODOO_RESULT.search(log)
+    if not result:
         print(f"!!! the Odoo test run reported no result (exit code {code}); see {log_file}")
-        return 0, 1
-    failed_tests = int(match.group(1)) + int(match.group(2))
-    total = int(match.group(3))
-    print(f"Odoo: {match.group(0)}; {len(problems)} ERROR/WARNING line(s) in the log ({log_file})")
-    passed = max(total - failed_tests, 0)
-    return passed, failed_tests + len(problems) + (1 if code and not failed_tests else 0)
+        return Tally(failed=1, skipped=skipped)
+    failed_tests = int(result.group(1)) + int(result.group(2))
+    run = int(result.group(3))
+    print(
+        f"Odoo: {result.group(0)}, {len(skipped)} skipped; "
+        f"{len(problems)} ERROR/WARNING line(s) in the log ({log_file})"
+    )
+    # The runner counts a skipped test as run; a class that skips in setUpClass is not.
+    passed = max(run - failed_tests - (len(skipped) - class_skips), 0)
+    failed = failed_tests + len(problems) + (1 if code and not failed_tests else 0)
+    return Tally(passed, failed, skipped)
 
 
 def main():
     layers = os.environ.get("TEST_LAYERS", "pure,odoo").split(",")
-    passed = failed = 0
+    total = Tally()
     if "pure" in layers:
-        layer_passed, layer_failed = run_pure_tests(sys.argv[1:])
-        passed, failed = passed + layer_passed, failed + layer_failed
+        total.add(run_pure_tests(sys.argv[1:]))
     if "odoo" in layers:
-        layer_passed, layer_failed = run_odoo_tests()
-        passed, failed = passed + layer_passed, failed + layer_failed
-    print(f"\n{passed} passed, {failed} failed", flush=True)
-    return 1 if failed or not passed else 0
+        total.add(run_odoo_tests())
+    failed = total.failed
+    if total.skipped:
+        banner(f"!!! {len(total.skipped)} SKIPPED TEST(S): not a green run !!!")
+        for name in total.skipped:
+            print(f"  skipped {name}")
+        if in_ci():
+            print("CI=true: every skipped test counts as a failure (tours and rules must run).")
+            failed += len(total.skipped)
+    print(f"\n{total.passed} passed, {failed} failed, {len(total.skipped)} skipped", flush=True)
+    return 1 if failed or not total.passed else 0
 
 
 if __name__ == "__main__":

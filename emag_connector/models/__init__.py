@@ -2,6 +2,7 @@ from . import emag_account
 from . import emag_rate_limit
 from . import emag_api_log
 from . import emag_offer
+from . import emag_offer_takeover
 from . import emag_vat
 from . import emag_category
 from . import emag_account_offer

@@ -191,8 +191,9 @@ class EmagAccount(models.Model):
         result = sync_offers(self, offers)
         if result.offers_created:
             self._queue_offer_status_refresh()
-        if result.aborted_by:
+        if result.aborted_by or result.linked:
             # The rest of the batch waits for the next run; fingerprints tell which.
+            # Offers just linked to the seller's existing ones get Odoo's values then.
             self._queue_offer_sync()
         summary = self.env._(
             "%(calls)s calls: %(created)s created, %(updated)s updated, %(refused)s refused, "

@@ -5,7 +5,6 @@ import html
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib.emag_api.parsing import to_int
 from ..services.labels import selection_label
 from ..services.offer_export import SELLABLE_VALIDATION
 from ..services.offer_pricing import offer_prices
@@ -55,11 +54,20 @@ class EmagOffer(models.Model):
     )
     seller_product_id = fields.Integer(
         string="eMAG Offer ID",
-        readonly=True,
         copy=False,
         index=True,
         help="The numeric id eMAG keys this offer by (the 'id' sent with every update, "
-        "the 'product_id' of order lines).",
+        "the 'product_id' of order lines). An offer taken over from eMAG keeps eMAG's id; "
+        "a new one gets Odoo's own at its first push. Type the id of an offer you already "
+        "have on eMAG to update it instead of creating a second one.",
+    )
+    takeover_hold = fields.Boolean(
+        string="Waiting for First Sync",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Taken over from eMAG: nothing is sent until you choose, in the first sync "
+        "summary of the account, whose prices and stocks win.",
     )
     publish = fields.Boolean(
         tracking=True,
@@ -302,6 +310,16 @@ class EmagOffer(models.Model):
     # ---------------------------------------------------------------- ORM
 
     def write(self, vals):
+        if vals.get("seller_product_id") and self.filtered(
+            lambda o: (
+                o.emag_created
+                and o.seller_product_id
+                and o.seller_product_id != vals["seller_product_id"]
+            )
+        ):
+            raise UserError(
+                self.env._("The eMAG offer id cannot change once eMAG knows the offer.")
+            )
         if "part_number" in vals:
             locked = self.filtered(
                 lambda o: o.emag_created and o.part_number != vals["part_number"]
@@ -352,34 +370,29 @@ class EmagOffer(models.Model):
             return "rejected"
         return "pending"
 
-    def _apply_emag_status(self, item):
-        """Take eMAG's ``product_offer/read`` item for this offer; return 1 if the state moved."""
+    def _apply_emag_status(self, reading):
+        """Take eMAG's read-back of this offer (``offer_readback.OfferReadback``);
+        return 1 if the state moved."""
         self.ensure_one()
-        emag_id = to_int(item.get("id"))
-        if self.seller_product_id and self.seller_product_id != emag_id:
+        if self.seller_product_id and self.seller_product_id != reading.emag_id:
             return 0
-        validation = item.get("validation_status") or {}
-        if not isinstance(validation, dict):
-            validation = {"value": validation}
         vals = {
-            "validation_status": to_int(validation.get("value")) or 0,
-            "validation_description": validation.get("description") or False,
+            "validation_status": reading.validation_status,
+            "validation_description": reading.validation_description or False,
         }
-        if not self.emag_created:
-            vals.update(emag_created=True, seller_product_id=emag_id)
-        if item.get("part_number_key") and not self.part_number_key:
-            vals["part_number_key"] = item["part_number_key"]
+        if not self.emag_created and reading.emag_id:
+            vals.update(emag_created=True, seller_product_id=reading.emag_id)
+        if reading.part_number_key and not self.part_number_key:
+            vals["part_number_key"] = reading.part_number_key
         self.write(vals)
         before = self.state
-        errors = [str(error) for error in validation.get("errors") or [] if error]
-        errors += [str(error) for error in item.get("doc_errors") or [] if error]
-        if to_int(item.get("status")) == 0 and self.publish:
+        if reading.status == 0 and self.publish:
             reason = self.env._("eMAG shows the offer as inactive.")
             state = "attention"
         else:
             state = self._state_from_validation()
             reason = (
-                "\n".join(errors) or self.validation_description
+                "\n".join(reading.errors) or self.validation_description
                 if state == "rejected"
                 else (self.validation_description if state == "pending" else "")
             )
@@ -392,7 +405,7 @@ class EmagOffer(models.Model):
 
     def action_publish(self):
         """Mark the offers for publication, check them and queue the push."""
-        self.write({"publish": True})
+        self.write({"publish": True, "takeover_hold": False})
         self._validate_now()
         self._queue_sync()
         return True
@@ -407,7 +420,7 @@ class EmagOffer(models.Model):
 
     def action_retry(self):
         """Check again and resend, even an update eMAG refused before."""
-        self.write({"failed_fingerprint": False})
+        self.write({"failed_fingerprint": False, "takeover_hold": False})
         self._validate_now()
         self._queue_sync()
         return True

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 
 from ..services import order_status
 from ..services.order_import import dump_payload
-from ..services.order_sync import push_status
+from ..services.order_sync import awaiting_acknowledgement_domain, push_status
 
 
 class EmagOrder(models.Model):
@@ -43,6 +43,12 @@ class EmagOrder(models.Model):
     emag_canceled_at = fields.Datetime(string="Canceled On", readonly=True)
     emag_total = fields.Monetary(string="eMAG Total", readonly=True)
     cancellation_request = fields.Char(readonly=True)
+    emag_incomplete = fields.Boolean(
+        string="Incomplete on eMAG",
+        readonly=True,
+        help="eMAG is still completing the customer's details: the order waits, "
+        "unacknowledged, and is read again at every poll.",
+    )
     payload = fields.Text(string="Last Payload", readonly=True)
     sale_order_id = fields.Many2one("sale.order", readonly=True, index=True, ondelete="set null")
     state = fields.Selection(
@@ -87,10 +93,11 @@ class EmagOrder(models.Model):
     # ------------------------------------------------------------------ rules
 
     def _emag_timing(self, now=None):
+        # An empty Datetime field reads False; the matrix speaks of unknown as None.
         return {
             "now": now or fields.Datetime.now(),
-            "finalized_at": self.emag_finalized_at,
-            "canceled_at": self.emag_canceled_at,
+            "finalized_at": self.emag_finalized_at or None,
+            "canceled_at": self.emag_canceled_at or None,
             "return_period_days": self.account_id.return_period_days,
         }
 
@@ -111,7 +118,17 @@ class EmagOrder(models.Model):
             return order_status.Verdict(
                 False, reason=self.env._("eMAG does not let sellers change FBE orders.")
             )
-        current = int(self.emag_status) if current is None else current
+        if current is None:
+            if not self.emag_status:
+                # Unset reads False, and int(False) would be "canceled" (0).
+                return order_status.Verdict(
+                    False,
+                    reason=self.env._(
+                        "The order's status on eMAG is not known yet: read the order again "
+                        "from eMAG."
+                    ),
+                )
+            current = int(self.emag_status)
         if automatic:
             verdict = order_status.check_automatic(
                 current,
@@ -132,13 +149,7 @@ class EmagOrder(models.Model):
         )
 
     def _emag_needs_acknowledgement(self):
-        return bool(
-            self
-            and self.order_type == "seller"
-            and self.emag_status == str(order_status.NEW)
-            and not self.acknowledged_at
-            and self.sale_order_id.state == "sale"
-        )
+        return bool(self.filtered_domain(awaiting_acknowledgement_domain()))
 
     # ------------------------------------------------------------------ state
 
@@ -163,6 +174,7 @@ class EmagOrder(models.Model):
             "emag_finalized_at": order.finalized_at,
             "emag_total": float(order.gross_total()),
             "cancellation_request": order.cancellation_request or False,
+            "emag_incomplete": not order.complete,
             "payload": dump_payload(raw),
         }
 

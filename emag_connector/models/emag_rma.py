@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import rma_receipt, rma_status, rma_sync
-from ..services.rma_payload import PICKUP_METHODS, RETURN_TYPES
+from ..services.rma_payload import PICKUP_METHODS, REPLACEMENT_TYPES, RETURN_TYPES
 
 
 class EmagRma(models.Model):
@@ -59,6 +59,28 @@ class EmagRma(models.Model):
         [(str(code), label) for code, label in RETURN_TYPES.items()],
         string="Customer Wants",
         readonly=True,
+    )
+    replacement_offer_id = fields.Char(
+        string="Replacement Offer (seller id)",
+        readonly=True,
+        help="The product eMAG names for a replacement with another product (return type 2).",
+    )
+    replacement_name = fields.Char(string="Replacement Product", readonly=True)
+    replacement_quantity = fields.Integer(readonly=True)
+    replacement_picking_ids = fields.One2many(
+        "stock.picking",
+        "emag_replacement_rma_id",
+        string="Replacement Deliveries",
+        readonly=True,
+    )
+    replacement_awb_number = fields.Char(string="Replacement AWB", readonly=True, copy=False)
+    replacement_awb_emag_id = fields.Char(readonly=True, copy=False)
+    replacement_awb_reservation_id = fields.Char(readonly=True, copy=False)
+    replacement_awb_known = fields.Char(
+        readonly=True,
+        copy=False,
+        help="AWB reservations eMAG listed on the return before the replacement's AWB was "
+        "asked for: they are not the replacement's.",
     )
     return_reason = fields.Integer(string="Reason Code", readonly=True)
     return_reason_label = fields.Char(string="Reason", readonly=True)
@@ -168,6 +190,10 @@ class EmagRma(models.Model):
     def _emag_is_seller(self):
         return self.rma_type == "seller"
 
+    def _emag_is_replacement(self):
+        """The customer gets goods back, not money (return types 1 and 2)."""
+        return bool(self.return_type) and int(self.return_type) in REPLACEMENT_TYPES
+
     def _emag_facts(self):
         """What happened to the goods, for the status waypoints of the matrix:
         a refused return was received (and looked at) before it was refused."""
@@ -206,10 +232,23 @@ class EmagRma(models.Model):
         return rma_sync.push_status(self, target)
 
     def _emag_goods_received(self):
-        """The return pickings are done: start the receipt flow."""
-        for rma in self.filtered(lambda r: r._emag_is_seller() and not r.received_at):
-            rma.write({"received_at": fields.Datetime.now(), "order_update": "todo"})
+        """The return pickings are done: start the receipt flow (as the
+        connector: warehouse users need no eMAG rights, the eMAG side runs in
+        jobs after the validation is committed)."""
+        for rma in self.sudo().filtered(lambda r: r._emag_is_seller() and not r.received_at):
+            # A replacement leaves the eMAG order as it is: nothing to update.
+            rma.write(
+                {
+                    "received_at": fields.Datetime.now(),
+                    "order_update": False if rma._emag_is_replacement() else "todo",
+                }
+            )
             rma.message_post(body=self.env._("The returned goods are back in stock."))
+            rma._emag_enqueue_advance()
+
+    def _emag_replacement_shipped(self):
+        """The replacement deliveries are done: issue their AWB (as the connector)."""
+        for rma in self.sudo().filtered(lambda r: r.received_at and not r.replacement_awb_number):
             rma._emag_enqueue_advance()
 
     def _emag_enqueue_advance(self):
@@ -224,9 +263,22 @@ class EmagRma(models.Model):
         )._emag_advance_receipt()
 
     def _emag_advance_receipt(self):
-        """Job: the next step of the receipt (status, credit note, order, attachment)."""
+        """Job: the next step of the receipt (status, credit note or
+        replacement, order, attachment)."""
         self.ensure_one()
         if rma_receipt.advance(self):
+            self._emag_enqueue_advance()
+
+    def _emag_retry(self):
+        """Job: read the return from eMAG again and run again what stopped it.
+
+        An exception is left only when what caused it is resolved: the import
+        decides before the goods are in, the receipt step that stopped after.
+        """
+        self.ensure_one()
+        self.account_id._emag_import_rma(self.emag_id)
+        self.invalidate_recordset()
+        if self.received_at and rma_receipt.advance(self, resuming=True):
             self._emag_enqueue_advance()
 
     def _emag_issue_awb(self, pickup_date, parcels, weight):
@@ -237,13 +289,12 @@ class EmagRma(models.Model):
     # ---------------------------------------------------------------- actions
 
     def action_retry(self):
-        """Read the return from eMAG again and carry on from where it stopped."""
+        """Read the return from eMAG again and carry on from where it stopped;
+        the return stays in exception, with its message, until that works."""
         for rma in self:
-            if rma.state == "exception":
-                rma.write({"state": "imported", "message": False})
-            rma.account_id._emag_enqueue_rma_import(rma.emag_id)
-            if rma.received_at:
-                rma._emag_enqueue_advance()
+            rma._emag_delay(
+                "retry", self.env._("eMAG return %(rma)s: read again", rma=rma.emag_id)
+            )._emag_retry()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

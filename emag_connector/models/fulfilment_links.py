@@ -37,6 +37,9 @@ class StockPicking(models.Model):
                 or picking.picking_type_code != "outgoing"
                 or not binding
                 or picking.emag_fulfilment_id
+                # An exchange's replacement: the returns flow ships it under the
+                # return (no new invoice, the order stays finalized).
+                or picking.emag_replacement_rma_id
             ):
                 continue
             picking.emag_fulfilment_id = self.env["emag.fulfilment"]._emag_start(picking)

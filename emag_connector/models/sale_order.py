@@ -58,6 +58,14 @@ class SaleOrder(models.Model):
         on_emag.emag_order_id._emag_request_status(order_status.CANCELED, reason)
         return result
 
+    def _prepare_confirmation_values(self):
+        """Confirming stamps the order with the current time; an eMAG order
+        keeps the time the customer placed it on eMAG (reports by date)."""
+        values = super()._prepare_confirmation_values()
+        if self and all(self.mapped("emag_order_id")):
+            values.pop("date_order", None)
+        return values
+
     def action_view_emag_order(self):
         self.ensure_one()
         return {

@@ -43,6 +43,7 @@ ERROR, WARNING = "error", "warning"
 
 KINDS = [
     ("offer", "Offer rejected or needing attention"),
+    ("offer_unlinked", "Offer on eMAG unknown to Odoo"),
     ("order_exception", "Order in exception"),
     ("order_unacknowledged", "Order not acknowledged"),
     ("order_stuck", "Order stuck in an eMAG status"),
@@ -155,6 +156,34 @@ def offers(scope):
             action_label=scope.env._("Fix, then send again"),
             action_method="action_retry",
             since=offer.last_answer_at or offer.write_date,
+        )
+
+
+def unlinked_offers(scope):
+    """Offers found on eMAG after the takeover (added by hand) that Odoo cannot link."""
+    found = scope.env["emag.offer.takeover"].search(
+        [
+            ("account_id", "in", scope.accounts.ids),
+            ("found_later", "=", True),
+            ("state", "in", ("ambiguous", "unmatched", "matched")),
+        ]
+    )
+    for line in found:
+        yield ExceptionLine(
+            kind="offer_unlinked",
+            severity=WARNING,
+            account=line.account_id,
+            record=line,
+            message=short(
+                scope.env._(
+                    "eMAG offer %(id)s (%(name)s) is not linked to a product: %(note)s",
+                    id=line.seller_product_id,
+                    name=line.part_number or line.name,
+                    note=line.note or scope.env._("choose its product."),
+                )
+            ),
+            action_label=scope.env._("Match, create the product or ignore"),
+            since=line.create_date,
         )
 
 
@@ -383,14 +412,29 @@ def returns(scope):
             ]
         )
         for rma in unfinished:
+            to_ship = rma.replacement_picking_ids.filtered(
+                lambda p: p.state not in ("done", "cancel")
+            )
+            if to_ship:
+                # An exchange waits for the warehouse, not for eMAG: Retry would not help.
+                message = scope.env._(
+                    "The goods came back; the replacement %(pickings)s is not shipped yet.",
+                    pickings=", ".join(to_ship.mapped("name")),
+                )
+                action = (scope.env._("Open the return"), None)
+            else:
+                message = scope.env._(
+                    "The goods came back; the return is not finished on eMAG yet."
+                )
+                action = (scope.env._("Retry"), "action_retry")
             yield ExceptionLine(
                 kind="return",
                 severity=WARNING,
                 account=account,
                 record=rma,
-                message=scope.env._("The goods came back; the return is not finished on eMAG yet."),
-                action_label=scope.env._("Retry"),
-                action_method="action_retry",
+                message=message,
+                action_label=action[0],
+                action_method=action[1],
                 since=rma.received_at,
             )
 
@@ -449,4 +493,4 @@ def job_account(records):
     return records.env["emag.account"]
 
 
-COLLECTORS = (offers, orders, fulfilments, returns)
+COLLECTORS = (offers, unlinked_offers, orders, fulfilments, returns)

@@ -52,6 +52,7 @@ from .fulfilment_awb import (
     listed_awb_ids,
 )
 from .fulfilment_invoice import DeliveryInvoice
+from .labels import say
 from .order_payload import FBE_TYPE, SELLER_TYPE, OrderPayloadError, parse_order
 
 _logger = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ class FulfilmentPipeline:
         except EmagError as error:
             outcome = failed(self.env._("eMAG says: %(e)s", e=error.message))
         except (AwbRequestError, OrderPayloadError) as error:
-            outcome = failed(str(error))
+            outcome = failed(say(self.env, error))
         except (UserError, ValidationError) as error:
             outcome = failed(str(error.args[0] if error.args else error))
         return self._record(step, outcome)

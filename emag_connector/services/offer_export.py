@@ -33,7 +33,9 @@ from .offer_payload import (
     offer_values,
 )
 from .offer_pricing import offer_prices
+from .offer_readback import read_offer
 from .offer_stock import offer_quantities
+from .offer_takeover import adopt_existing_offer, existing_offer_id
 from .offer_validation import offer_problems
 
 _logger = logging.getLogger(__name__)
@@ -53,13 +55,20 @@ class SyncResult:
     unchanged: int = 0
     aborted_by: Exception = None
     offers_created: list = field(default_factory=list)
+    # (offer, eMAG id, documentation fingerprint): refused because the seller
+    # already has that offer on eMAG
+    existing: list = field(default_factory=list)
+    linked: int = 0
 
 
 def sync_offers(account, offers, client=None):
     """Push ``offers`` (all of one account) to eMAG; return a :class:`SyncResult`."""
     env = account.env
     result = SyncResult()
-    offers = offers.filtered(lambda offer: offer.publish or offer.emag_created)
+    # Offers taken over from eMAG wait for the seller's first-sync choice.
+    offers = offers.filtered(
+        lambda offer: (offer.publish or offer.emag_created) and not offer.takeover_hold
+    )
     if not offers:
         return result
     active = offers.filtered("publish")
@@ -112,6 +121,8 @@ def sync_offers(account, offers, client=None):
         for (offer, values, _doc, doc_print), outcome in zip(full, report.outcomes, strict=True):
             _record_full(offer, values, doc_print, outcome, result)
         result.aborted_by = report.aborted_by
+    if result.existing and not result.aborted_by:
+        _link_existing(client, result)
     if light and not result.aborted_by:
         entities = [light_entity(offer, changes) for offer, _values, changes in light]
         report = client.save_offers(entities)
@@ -161,6 +172,9 @@ def _record_full(offer, values, doc_print, outcome, result):
             offer._set_state("pending", env._("Sent to eMAG, waiting for its validation."))
         else:
             result.updated += 1
+    elif _refused(outcome) and not offer.emag_created and existing_offer_id(outcome.messages):
+        # eMAG keeps one offer per product per seller: take over that one.
+        result.existing.append((offer, existing_offer_id(outcome.messages), doc_print))
     elif _refused(outcome):
         result.refused += 1
         answer = _answer(env, outcome)
@@ -173,6 +187,25 @@ def _record_full(offer, values, doc_print, outcome, result):
             result.offers_created.append(offer.id)  # eMAG may have kept the offer part
     else:
         offer._record_answer(_not_sent(env, outcome.error))
+
+
+def _link_existing(client, result):
+    """Link each offer eMAG refused as a duplicate to the seller's existing offer."""
+    for offer, emag_id, doc_print in result.existing:
+        items = client.read_product_offers(id=emag_id)
+        try:
+            if not items:
+                raise ValueError(
+                    offer.env._("eMAG names your offer %s, but does not return it.", emag_id)
+                )
+            with offer.env.cr.savepoint():
+                adopt_existing_offer(offer, items[0])
+            result.linked += 1
+        except ValueError as error:
+            result.refused += 1
+            offer.write({"failed_fingerprint": doc_print})  # not resent until it changes
+            offer._record_answer(str(error))
+            offer._set_state("rejected", str(error))
 
 
 def _record_light(offer, values, changes, outcome, result):
@@ -205,18 +238,22 @@ def refresh_offer_status(account, client=None):
     """Read eMAG's view of the account's offers and update their states.
 
     Pages through ``product_offer/read`` (100 offers a call). Offers are
-    matched by eMAG id, else by part number (which links offers created
-    outside Odoo). Returns the number of offers whose state changed.
+    matched by eMAG id only: an offer created outside Odoo is linked by the
+    takeover (:mod:`.offer_takeover`), which sends nothing before the seller
+    chose, never here in passing. Returns the number of offers whose state
+    changed.
     """
     env = account.env
     offers = env["emag.offer"].search([("account_id", "=", account.id)])
     by_id = {offer.seller_product_id: offer for offer in offers if offer.seller_product_id}
-    by_part_number = {offer.part_number: offer for offer in offers}
     client = client or account._get_client()
     changed = 0
     for item in client.iter_product_offers():
-        offer = by_id.get(item.get("id")) or by_part_number.get(item.get("part_number"))
+        reading = read_offer(item)
+        if reading is None:
+            continue
+        offer = by_id.get(reading.emag_id)
         if offer is None:
             continue
-        changed += offer._apply_emag_status(item)
+        changed += offer._apply_emag_status(reading)
     return changed

@@ -41,6 +41,13 @@ def _net(amount, product, company, vat_rate):
     return amount
 
 
+def gross_price(net_amount, product, company, vat_rate):
+    """The pricelist price that :func:`offer_prices` turns into ``net_amount``."""
+    if _is_tax_included(product, company):
+        return net_amount * (1.0 + (vat_rate or 0.0))
+    return net_amount
+
+
 def offer_prices(env, offers):
     """Return ``{offer_id: OfferPrice}`` for ``offers`` (any accounts)."""
     _ = env._

@@ -58,6 +58,8 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.emag_api import PLATFORMS
 from . import order_status
+from .labels import say
+from .order_figures import read_figures
 from .order_partner import CustomerError, CustomerResolver
 from .order_payload import FBE_TYPE, OrderPayloadError, modified_at, parse_order
 
@@ -180,7 +182,7 @@ class OrderImporter:
             order = parse_order(raw, platform)
         except OrderPayloadError as error:
             binding = binding or self._create_binding(emag_id, None)
-            binding._emag_park(str(error), raw)
+            binding._emag_park(say(self.env, error), raw)
             return binding, None
         if binding.emag_modified and order.modified < binding.emag_modified:
             return binding, None  # an older read arriving late: the binding already knows better
@@ -196,6 +198,17 @@ class OrderImporter:
                     "state": "canceled",
                     "message": self.env._("Canceled on eMAG before it was imported."),
                 }
+            )
+        elif not order.complete:
+            # Imported now, it would be acknowledged and invoiced without the
+            # buyer's address (an e-Factura ANAF rejects). It waits, and each
+            # poll reads it again until eMAG completes it.
+            binding._emag_park(
+                self.env._(
+                    "eMAG is still completing the customer's details, so the order is not "
+                    "imported or acknowledged yet. It is read again at every poll and imported "
+                    "as soon as eMAG completes it."
+                )
             )
         else:
             return binding, order
@@ -374,8 +387,7 @@ class OrderImporter:
         """Voucher and shipping lines, each keyed by ``emag_voucher_key``."""
         values = self._voucher_values(order.voucher_parts(), "product", included)
         if order.shipping_tax:
-            # eMAG gives the fee VAT included and no rate: it follows the goods.
-            rate = max((line.vat for line in order.active_lines), default=0)
+            rate = order.shipping_rate
             fee = order.shipping_tax if included else order.shipping_tax / (1 + rate)
             values.append(
                 {
@@ -448,9 +460,9 @@ class OrderImporter:
         if unknown:
             raise OrderImportError(
                 self.env._(
-                    "No product is offered on this account with the part number %(parts)s. "
-                    "Create the offer (or set the product's internal reference), then press "
-                    "Retry.",
+                    "Unknown part number %(parts)s: no product is offered on this account "
+                    "with it. Create the offer (or set the product's internal reference), then "
+                    "press Retry.",
                     parts=", ".join(unknown),
                 )
             )
@@ -510,21 +522,29 @@ class OrderImporter:
     def _service(self, xmlid):
         return self.env.ref(f"emag_connector.{xmlid}")
 
-    @staticmethod
-    def _total_matches(sale_order, order):
+    def _emag_total(self, order):
+        """What the customer pays, read from eMAG's figures independently of
+        the lines the importer built (see :mod:`.order_figures`)."""
+        try:
+            return read_figures(order.raw).total
+        except (ValueError, TypeError, ArithmeticError) as error:
+            raise OrderImportError(
+                self.env._("The total of the order cannot be read: %(error)s", error=error)
+            ) from None
+
+    def _total_matches(self, sale_order, order):
         return not sale_order.currency_id.compare_amounts(
-            sale_order.amount_total, float(order.gross_total())
+            sale_order.amount_total, float(self._emag_total(order))
         )
 
     def _check_total(self, sale_order, order):
-        expected = float(order.gross_total())
         if not self._total_matches(sale_order, order):
             raise OrderImportError(
                 self.env._(
                     "The Odoo total %(odoo)s differs from the eMAG total %(emag)s; the order "
                     "was not imported. Check the taxes and the product lines, then press Retry.",
                     odoo=f"{sale_order.amount_total:.2f}",
-                    emag=f"{expected:.2f}",
+                    emag=f"{self._emag_total(order):.2f}",
                 )
             )
 
@@ -569,9 +589,10 @@ class OrderImporter:
         for line in order.lines:
             # Quantities a storno took back were sold all the same: our own
             # returns flow sent that storno, and the credit note covers it.
-            quantity = (line.quantity if line.active else 0) + line.returned
-            if current.get(str(line.line_id), 0) != quantity:
-                changes[str(line.line_id)] = quantity
+            # An order first read after its storno was imported without them.
+            quantity = line.quantity if line.active else 0
+            if current.get(str(line.line_id), 0) not in (quantity + line.returned, quantity):
+                changes[str(line.line_id)] = quantity + line.returned
         return changes
 
     def _apply_line_changes(self, sale_order, order, changes):
@@ -637,10 +658,15 @@ class OrderImporter:
                 else self.env._("eMAG canceled it")
             )
             sale_order.message_post(body=self.env._("Canceled because %(reason)s.", reason=reason))
-        if requested:
+        if requested and binding.emag_status != str(order_status.NEW):
             binding._emag_request_status(
                 order_status.CANCELED, order_status.CUSTOMER_REQUEST_REASON
             )
+        # Still new on eMAG: it may only leave "new" by acknowledgement (doc
+        # §9.2). The acknowledgement job takes it (see
+        # order_sync.awaiting_acknowledgement_domain); reading it back after
+        # that brings the request here again, in progress, and the
+        # cancellation is sent then.
 
 
 def dump_payload(raw):

@@ -155,9 +155,21 @@ class CustomerResolver:
 
     @staticmethod
     def _addresses(customer, commercial_name, billing, shipping):
+        """The invoice and delivery children of the commercial partner.
+
+        A child is named only after a person other than its parent (a
+        company's delivery contact): Odoo shows a child as "Parent, Name",
+        so repeating the parent's name reads "X, X" everywhere, e-Factura's
+        buyer name included. Unnamed, it shows as "X, Invoice"/"X, Delivery"
+        and the e-invoice carries the parent's name.
+        """
+
+        def own(name):
+            return name if name and normalize(name) != normalize(commercial_name) else False
+
         return {
-            "invoice": dict(billing, name=customer.billing["name"] or commercial_name),
-            "delivery": dict(shipping, name=customer.shipping["name"] or customer.name),
+            "invoice": dict(billing, name=own(customer.billing["name"])),
+            "delivery": dict(shipping, name=own(customer.shipping["name"] or customer.name)),
         }
 
     def _person_key(self, customer):

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..lib.emag_api import parsing
+from .labels import Sentence as _
+from .labels import SentenceError
 
 SELLER_TYPE, FBE_TYPE = 3, 2
 # A line quantity above this is taken for a data error, not an order.
@@ -18,8 +20,9 @@ MAX_LINE_QUANTITY = 100000
 CENT = Decimal("0.01")
 
 
-class OrderPayloadError(ValueError):
-    """The order cannot be imported as sent; ``str()`` is the plain reason."""
+class OrderPayloadError(SentenceError):
+    """The order cannot be imported as sent; ``str()`` is the plain reason,
+    ``labels.say`` says it in the user's language."""
 
 
 @dataclass
@@ -83,17 +86,41 @@ class Order:
     order_vouchers: list
     cancellation_request: str
     observation: str
+    # False while eMAG is still completing the customer's details (``is_complete: 0``).
+    complete: bool = True
     raw: dict = None
 
     @property
     def active_lines(self):
         return [line for line in self.lines if line.active]
 
+    @property
+    def shipping_rate(self):
+        """The VAT rate of the shipping fee: eMAG gives the fee VAT included
+        and no rate, so it follows the goods (their highest rate)."""
+        return max((line.vat for line in self.active_lines), default=Decimal(0))
+
     def voucher_parts(self):
-        """Voucher amounts on products, from the per-line splits when eMAG gave
-        them (they carry each VAT rate), else from the order's voucher list."""
+        """Voucher amounts on products, each voucher counted once.
+
+        eMAG may list one voucher in several places: split per line and VAT
+        rate (``product_voucher_split``), split on shipping
+        (``shipping_tax_voucher_split``) and whole in the order's
+        ``vouchers[]``. The splits carry the VAT rates and say where the
+        discount went, so a voucher split anywhere is read from its splits
+        alone; the ``vouchers[]`` entry counts only for a voucher no split
+        mentions (same ``voucher_id``).
+        """
         parts = [part for line in self.active_lines for part in line.vouchers]
-        return parts or list(self.order_vouchers)
+        split = {part.voucher_id for part in parts + self.shipping_vouchers}
+        seen = set()
+        for voucher in self.order_vouchers:
+            key = voucher.voucher_id
+            if key and (key in split or key in seen):
+                continue
+            seen.add(key)
+            parts.append(voucher)
+        return parts
 
     def gross_total(self):
         """What the customer pays, to the cent (doc §9.5)."""
@@ -111,88 +138,112 @@ def parse_order(raw, tz):
     :param tz: platform (code) whose local time the timestamps are in
     """
     if not isinstance(raw, dict):
-        raise OrderPayloadError("The order sent by eMAG is not an object.")
-    emag_id = _int(raw.get("id"), "order id")
+        raise OrderPayloadError(_("The order sent by eMAG is not an object."))
+    emag_id = _int(raw.get("id"), _("order id"))
     if emag_id is None or emag_id <= 0:
-        raise OrderPayloadError("The order sent by eMAG has no valid order number.")
-    order_type = _int(raw.get("type"), "order type")
+        raise OrderPayloadError(_("The order sent by eMAG has no valid order number."))
+    order_type = _int(raw.get("type"), _("order type"))
     order_type = SELLER_TYPE if order_type is None else order_type
     if order_type not in (SELLER_TYPE, FBE_TYPE):
-        raise OrderPayloadError(f"Unknown order type {raw.get('type')!r} (expected 2 or 3).")
-    status = _int(raw.get("status"), "status")
+        raise OrderPayloadError(
+            _("Unknown order type %(type)r (expected 2 or 3).", type=raw.get("type"))
+        )
+    status = _int(raw.get("status"), _("status"))
     if status not in (0, 1, 2, 3, 4, 5):
-        raise OrderPayloadError(f"Unknown order status {raw.get('status')!r}.")
-    date = _datetime(raw.get("date") or raw.get("created"), "order date", tz)
-    modified = _datetime(raw.get("modified"), "modification time", tz) or date
+        raise OrderPayloadError(_("Unknown order status %(status)r.", status=raw.get("status")))
+    date = _datetime(raw.get("date") or raw.get("created"), _("order date"), tz)
+    modified = _datetime(raw.get("modified"), _("modification time"), tz) or date
     if modified is None:
-        raise OrderPayloadError("The order has neither a date nor a modification time.")
-    products = _list(raw.get("products"), "product lines")
+        raise OrderPayloadError(_("The order has neither a date nor a modification time."))
+    products = _list(raw.get("products"), _("product lines"))
     lines = [_line(item, index, tz) for index, item in enumerate(products, 1)]
     if status in (1, 2, 3) and not any(line.active for line in lines):
-        raise OrderPayloadError("The order has no active product line.")
-    shipping_tax = _amount(raw.get("shipping_tax"), "shipping fee") or Decimal(0)
+        raise OrderPayloadError(_("The order has no active product line."))
+    shipping_tax = _amount(raw.get("shipping_tax"), _("Shipping fee")) or Decimal(0)
     if shipping_tax < 0:
-        raise OrderPayloadError(f"The shipping fee {shipping_tax} is negative.")
+        raise OrderPayloadError(_("The shipping fee %(fee)s is negative.", fee=shipping_tax))
     order_vouchers = [
         _order_voucher(item)
-        for item in _list(raw.get("vouchers"), "vouchers")
+        for item in _list(raw.get("vouchers"), _("vouchers"))
         if isinstance(item, dict) and parsing.to_int(item.get("status", 1)) != 0
     ]
-    return Order(
+    order = Order(
         emag_id=emag_id,
         order_type=order_type,
         status=status,
         date=date or modified,
         modified=modified,
-        finalized_at=_datetime(raw.get("finalization_date"), "finalization date", tz),
+        finalized_at=_datetime(raw.get("finalization_date"), _("finalization date"), tz),
         currency=str(raw.get("currency") or "").strip().upper(),
-        payment_mode_id=_int(raw.get("payment_mode_id"), "payment mode") or 0,
+        payment_mode_id=_int(raw.get("payment_mode_id"), _("payment mode")) or 0,
         shipping_tax=shipping_tax,
         shipping_vouchers=[
-            _split(item, "shipping voucher")
-            for item in _list(raw.get("shipping_tax_voucher_split"), "shipping vouchers")
+            _split(item, _("Shipping voucher"))
+            for item in _list(raw.get("shipping_tax_voucher_split"), _("shipping vouchers"))
         ],
         customer=_customer(raw.get("customer")),
         lines=lines,
         order_vouchers=order_vouchers,
         cancellation_request=_text(raw.get("cancellation_request")),
         observation=_text(raw.get("observation")),
+        complete=raw.get("is_complete") in (None, "")
+        or _flag(raw.get("is_complete"), _("completeness flag")),
         raw=raw,
     )
+    # The documented shipping split carries no rate (doc §9.3): the fee's.
+    for voucher in order.shipping_vouchers:
+        voucher.vat = order.shipping_rate if voucher.vat is None else voucher.vat
+    return order
 
 
 def _line(item, index, tz):
-    where = f"Product line {index}"
+    where = _("Product line %(index)s", index=index)
     if not isinstance(item, dict):
-        raise OrderPayloadError(f"{where} is not an object.")
-    line_id = _int(item.get("id"), f"{where}: line id")
+        raise OrderPayloadError(_("%(where)s is not an object.", where=where))
+    line_id = _int(item.get("id"), _("%(where)s: line id", where=where))
     if not line_id:
-        raise OrderPayloadError(f"{where} has no line id.")
+        raise OrderPayloadError(_("%(where)s has no line id.", where=where))
     part_number = _text(item.get("part_number")) or _text(item.get("ext_part_number"))
     if not part_number:
-        raise OrderPayloadError(f"{where} has no part number.")
-    where = f"Product line {index} ({part_number})"
-    active = _int(item.get("status", 1), f"{where}: status") != 0
-    quantity = _int(item.get("quantity"), f"{where}: quantity")
+        raise OrderPayloadError(_("%(where)s has no part number.", where=where))
+    where = _("Product line %(index)s (%(part)s)", index=index, part=part_number)
+    active = _int(item.get("status", 1), _("%(where)s: status", where=where)) != 0
+    quantity = _int(item.get("quantity"), _("%(where)s: quantity", where=where))
     if quantity is None or quantity < 0 or (active and quantity == 0):
-        raise OrderPayloadError(f"{where}: the quantity {item.get('quantity')!r} is not valid.")
+        raise OrderPayloadError(
+            _(
+                "%(where)s: the quantity %(quantity)r is not valid.",
+                where=where,
+                quantity=item.get("quantity"),
+            )
+        )
     if quantity > MAX_LINE_QUANTITY:
         raise OrderPayloadError(
-            f"{where}: a quantity of {quantity} is implausible; check the order on eMAG."
+            _(
+                "%(where)s: a quantity of %(quantity)s is implausible; check the order on eMAG.",
+                where=where,
+                quantity=quantity,
+            )
         )
-    price = _amount(item.get("sale_price"), f"{where}: price")
+    price = _amount(item.get("sale_price"), _("%(where)s: price", where=where))
     if price is None or price < 0:
-        raise OrderPayloadError(f"{where}: the price {item.get('sale_price')!r} is not valid.")
+        raise OrderPayloadError(
+            _(
+                "%(where)s: the price %(price)r is not valid.",
+                where=where,
+                price=item.get("sale_price"),
+            )
+        )
     vat = _vat(item.get("vat"), where)
     vouchers = [
-        _split(split, f"{where}: voucher")
-        for split in _list(item.get("product_voucher_split"), f"{where}: vouchers")
+        _split(split, _("%(where)s: voucher", where=where))
+        for split in _list(item.get("product_voucher_split"), _("%(where)s: vouchers", where=where))
     ]
     for voucher in vouchers:
         voucher.vat = vat if voucher.vat is None else voucher.vat
     return OrderLine(
         line_id=line_id,
-        offer_id=_int(item.get("product_id"), f"{where}: offer id") or 0,
+        offer_id=_int(item.get("product_id"), _("%(where)s: offer id", where=where)) or 0,
         part_number=part_number,
         name=_text(item.get("name")) or part_number,
         active=active and quantity > 0,
@@ -200,19 +251,21 @@ def _line(item, index, tz):
         price=price,
         vat=vat,
         vouchers=vouchers,
-        returned=max(_int(item.get("storno_qty"), f"{where}: storno quantity") or 0, 0),
+        returned=max(
+            _int(item.get("storno_qty"), _("%(where)s: storno quantity", where=where)) or 0, 0
+        ),
     )
 
 
 def _split(item, where):
     if not isinstance(item, dict):
-        raise OrderPayloadError(f"{where} is not an object.")
-    value = _amount(item.get("value"), f"{where} amount")
-    vat_value = _amount(item.get("vat_value"), f"{where} VAT") or Decimal(0)
+        raise OrderPayloadError(_("%(where)s is not an object.", where=where))
+    value = _amount(item.get("value"), _("%(where)s: amount", where=where))
+    vat_value = _amount(item.get("vat_value"), _("%(where)s: VAT", where=where)) or Decimal(0)
     if value is None:
-        raise OrderPayloadError(f"{where} has no amount.")
+        raise OrderPayloadError(_("%(where)s has no amount.", where=where))
     return VoucherPart(
-        voucher_id=str(item.get("voucher_id") or ""),
+        voucher_id=_voucher_key(item.get("voucher_id")),
         name=_text(item.get("voucher_name")),
         value=value,
         vat_value=vat_value,
@@ -222,32 +275,42 @@ def _split(item, where):
 
 
 def _order_voucher(item):
-    where = f"Voucher {item.get('voucher_id') or ''}".strip()
-    value = _amount(item.get("sale_price"), f"{where} amount")
+    where = _("Voucher %(id)s", id=item.get("voucher_id") or "")
+    value = _amount(item.get("sale_price"), _("%(where)s: amount", where=where))
     if value is None:
-        raise OrderPayloadError(f"{where} has no amount.")
+        raise OrderPayloadError(_("%(where)s has no amount.", where=where))
     return VoucherPart(
-        voucher_id=str(item.get("voucher_id") or item.get("id") or ""),
+        voucher_id=_voucher_key(item.get("voucher_id") or item.get("id")),
         name=_text(item.get("voucher_name")),
         value=value,
-        vat_value=_amount(item.get("sale_price_vat"), f"{where} VAT") or Decimal(0),
+        vat_value=_amount(item.get("sale_price_vat"), _("%(where)s: VAT", where=where))
+        or Decimal(0),
         vat=_vat(item.get("vat"), where),
     )
+
+
+def _voucher_key(value):
+    """A voucher id as one text wherever eMAG lists it (``7``, ``"7"``, ``7.0``)."""
+    try:
+        number = parsing.to_int(value)
+    except (ValueError, TypeError):
+        return _text(value)
+    return "" if number is None else str(number)
 
 
 def _customer(raw):
     try:
         data = parsing.as_object(raw)
     except ValueError:
-        raise OrderPayloadError("The customer of the order is not an object.") from None
+        raise OrderPayloadError(_("The customer of the order is not an object.")) from None
     name = (
         _text(data.get("name"))
         or _text(data.get("billing_name"))
         or _text(data.get("shipping_contact"))
     )
     if not name:
-        raise OrderPayloadError("The order has no customer name.")
-    legal_entity = _flag(data.get("legal_entity"), "customer legal entity flag")
+        raise OrderPayloadError(_("The order has no customer name."))
+    legal_entity = _flag(data.get("legal_entity"), _("customer legal entity flag"))
     address = {}
     for kind in ("billing", "shipping"):
         address[kind] = {
@@ -270,7 +333,7 @@ def _customer(raw):
         company=_text(data.get("company")),
         code=_text(data.get("code")),
         registration_number=_text(data.get("registration_number")),
-        is_vat_payer=_flag(data.get("is_vat_payer"), "customer VAT payer flag"),
+        is_vat_payer=_flag(data.get("is_vat_payer"), _("customer VAT payer flag")),
         bank=_text(data.get("bank")),
         iban=_text(data.get("iban")),
         phones=[p for p in (_text(data.get(f"phone_{n}")) for n in (1, 2, 3)) if p],
@@ -292,21 +355,27 @@ def _int(value, what):
     try:
         return parsing.to_int(value)
     except (ValueError, TypeError):
-        raise OrderPayloadError(f"The {what} {value!r} is not a whole number.") from None
+        raise OrderPayloadError(
+            _("The %(what)s %(value)r is not a whole number.", what=what, value=value)
+        ) from None
 
 
 def _flag(value, what):
     try:
         return parsing.to_bool(value)
     except (ValueError, TypeError):
-        raise OrderPayloadError(f"The {what} {value!r} is not 0 or 1.") from None
+        raise OrderPayloadError(
+            _("The %(what)s %(value)r is not 0 or 1.", what=what, value=value)
+        ) from None
 
 
 def _amount(value, what):
     try:
         return parsing.to_decimal(value)
     except (ValueError, TypeError):
-        raise OrderPayloadError(f"{what.capitalize()} {value!r} is not an amount.") from None
+        raise OrderPayloadError(
+            _("%(what)s %(value)r is not an amount.", what=what, value=value)
+        ) from None
 
 
 def _vat(value, where):
@@ -315,7 +384,9 @@ def _vat(value, where):
     except (ValueError, TypeError):
         rate = None
     if rate is None:
-        raise OrderPayloadError(f"{where}: the VAT rate {value!r} is missing or not a rate.")
+        raise OrderPayloadError(
+            _("%(where)s: the VAT rate %(rate)r is missing or not a rate.", where=where, rate=value)
+        )
     return rate
 
 
@@ -324,7 +395,7 @@ def modified_at(raw, tz):
     if not isinstance(raw, dict):
         return None
     try:
-        return _datetime(raw.get("modified"), "modification time", tz)
+        return _datetime(raw.get("modified"), _("modification time"), tz)
     except OrderPayloadError:
         return None
 
@@ -333,7 +404,9 @@ def _datetime(value, what, tz):
     try:
         moment = parsing.parse_datetime(value, tz)
     except (ValueError, TypeError):
-        raise OrderPayloadError(f"The {what} {value!r} is not a date and time.") from None
+        raise OrderPayloadError(
+            _("The %(what)s %(value)r is not a date and time.", what=what, value=value)
+        ) from None
     return moment.replace(tzinfo=None) if moment else None
 
 
@@ -341,4 +414,4 @@ def _list(value, what):
     try:
         return parsing.as_list(value)
     except ValueError:
-        raise OrderPayloadError(f"The {what} of the order are not a list.") from None
+        raise OrderPayloadError(_("The %(what)s of the order are not a list.", what=what)) from None

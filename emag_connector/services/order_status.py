@@ -181,7 +181,8 @@ def check_transition(
     """Whether an order in ``current`` status may be moved to ``requested``.
 
     Datetimes are naive UTC (as Odoo stores them). A windowed change whose
-    starting event is unknown is refused: guessing could send an illegal one.
+    starting event is unknown (``None``, or ``False`` as an empty Odoo field
+    reads) is refused: guessing could send an illegal one.
     """
     transition = TRANSITIONS.get((current, requested))
     if transition is None:
@@ -204,7 +205,7 @@ def check_transition(
     limit = window(transition, return_period_days)
     if limit is not None:
         started = finalized_at if transition.since == "finalization" else canceled_at
-        if started is None:
+        if not started:
             return _refused(
                 f"{transition.since}_unknown",
                 f"The {transition.since} time of the order is unknown, so the time allowed "

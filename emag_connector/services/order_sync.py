@@ -85,8 +85,29 @@ def poll_orders(account, now=None):
         raise _transient(error, "Reading eMAG orders") from error
     fresh = unapplied(account, payloads)
     enqueue_imports(account, fresh)
+    reread_incomplete(account, {payload_key(raw) for raw in fresh})
     account.order_checkpoint = now
     return len(fresh)
+
+
+def reread_incomplete(account, queued):
+    """Queue a fresh read of the orders waiting for eMAG to complete them.
+
+    eMAG may fill in the customer's details without the order showing up in
+    a window of modified orders, so a waiting order is never left to chance:
+    each poll reads it again (``queued``: ids this poll imports anyway).
+    """
+    waiting = account.env["emag.order"].search(
+        [
+            ("account_id", "=", account.id),
+            ("state", "=", "exception"),
+            ("emag_incomplete", "=", True),
+            ("sale_order_id", "=", False),
+            ("emag_id", "not in", list(queued)),
+        ]
+    )
+    for binding in waiting:
+        account._emag_enqueue_import(binding.emag_id)
 
 
 def unapplied(account, payloads):
@@ -185,6 +206,23 @@ def read_order(account, client, emag_id):
     return None
 
 
+def awaiting_acknowledgement_domain():
+    """Seller orders eMAG still shows as new that Odoo has taken in: confirmed,
+    or canceled at the customer's request. The latter are acknowledged too:
+    eMAG lets a new order leave "new" only by acknowledgement, and cancel it
+    only after (doc §9.2), so without it the order stays new on eMAG for ever."""
+    return [
+        ("order_type", "=", "seller"),
+        ("acknowledged_at", "=", False),
+        ("emag_status", "=", str(order_status.NEW)),
+        "|",
+        ("sale_order_id.state", "=", "sale"),
+        "&",
+        ("cancellation_request", "!=", False),
+        ("sale_order_id.state", "=", "cancel"),
+    ]
+
+
 def acknowledge_pending(account):
     """Acknowledge every confirmed, not yet acknowledged seller order of the
     account, then read them back to apply what eMAG staff changed before.
@@ -195,13 +233,7 @@ def acknowledge_pending(account):
     acknowledgements already made: the rest goes to a new job, after a pause.
     """
     bindings = account.env["emag.order"].search(
-        [
-            ("account_id", "=", account.id),
-            ("order_type", "=", "seller"),
-            ("acknowledged_at", "=", False),
-            ("emag_status", "=", str(order_status.NEW)),
-            ("sale_order_id.state", "=", "sale"),
-        ]
+        [("account_id", "=", account.id), *awaiting_acknowledgement_domain()]
     )
     if not bindings:
         return 0

@@ -20,6 +20,7 @@ Returns fulfilled by eMAG (type 2) are kept for information only.
 """
 
 import json
+from collections import defaultdict
 
 import psycopg2
 
@@ -31,6 +32,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.emag_api import PLATFORMS
 from . import rma_status
+from .labels import say
 from .order_import import dump_payload
 from .rma_payload import RmaPayloadError, fingerprint, parse_rma, reason_label
 
@@ -64,6 +66,15 @@ def returnable_quantity(move, exclude_pickings):
     return move.quantity - pending
 
 
+def received_quantities(rma):
+    """``{sale line: quantity}`` that actually came back (done return moves)."""
+    received = defaultdict(float)
+    for move in rma.return_picking_ids.move_ids:
+        if move.state == "done" and move.sale_line_id:
+            received[move.sale_line_id] += move.quantity
+    return received
+
+
 class RmaImporter:
     """Imports and updates the returns of one eMAG account."""
 
@@ -95,7 +106,7 @@ class RmaImporter:
         except RmaPayloadError as error:
             rma = rma or self._create_binding(emag_id)
             rma.write({"payload": dump_payload(raw), "payload_digest": digest})
-            rma._emag_park(str(error))
+            rma._emag_park(say(self.env, error))
             return rma
         rma = rma or self._create_binding(emag_id)
         self._store(rma, parsed, raw, digest)
@@ -105,7 +116,9 @@ class RmaImporter:
         except (RmaImportError, UserError) as error:
             rma._emag_park(str(error.args[0] if error.args else error))
             return rma
-        if rma.state == "exception":
+        # Before the goods are in, the import is what decides; afterwards a
+        # return waits in exception for the receipt step that stopped it.
+        if rma.state == "exception" and not rma.received_at:
             rma.write({"state": "imported", "message": False})
         return rma
 
@@ -138,6 +151,9 @@ class RmaImporter:
                 "return_type": str(parsed.return_type)
                 if parsed.return_type in range(1, 6)
                 else False,
+                "replacement_offer_id": str(parsed.replacement_offer_id or "") or False,
+                "replacement_name": parsed.replacement_name,
+                "replacement_quantity": parsed.replacement_quantity,
                 "return_reason": parsed.reason,
                 "return_reason_label": reason_label(parsed.reason),
                 "observations": parsed.observations,
@@ -207,16 +223,17 @@ class RmaImporter:
             return
         if status not in (rma_status.NEW, rma_status.ACKNOWLEDGED, rma_status.RECEIVED):
             return
-        if rma.return_picking_ids.filtered(lambda p: p.state != "cancel"):
-            return
-        allocation = self._allocate(rma, binding)
-        pickings = self._create_return_pickings(rma, allocation)
-        rma.message_post(
-            body=self.env._(
-                "Return picking %(pickings)s created for the goods coming back.",
-                pickings=", ".join(pickings.mapped("name")),
+        if not rma.return_picking_ids.filtered(lambda p: p.state != "cancel"):
+            allocation = self._allocate(rma, binding)
+            pickings = self._create_return_pickings(rma, allocation)
+            rma.message_post(
+                body=self.env._(
+                    "Return picking %(pickings)s created for the goods coming back.",
+                    pickings=", ".join(pickings.mapped("name")),
+                )
             )
-        )
+        # Asked again on every read while eMAG still shows it new (a refused
+        # or lost acknowledgement); the push reads the return first.
         if status == rma_status.NEW:
             rma._emag_request_status(rma_status.ACKNOWLEDGED)
 

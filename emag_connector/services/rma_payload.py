@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 
 from ..lib.emag_api import parsing
+from .labels import Sentence as _
+from .labels import SentenceError
 
 FBE_TYPE, SELLER_TYPE = 2, 3
 
@@ -28,11 +30,15 @@ RETURN_TYPES = {
     4: "Cancel the payment contract",
     5: "Voucher",
 }
+# The customer gets goods back, not money: the seller ships a replacement.
+REPLACEMENT_TYPES = frozenset({1, 2})
+SAME_PRODUCT_REPLACEMENT = 1
 PICKUP_METHODS = {1: "eMAG courier", 2: "Seller's courier", 3: "Sent by the customer"}
 
 
-class RmaPayloadError(ValueError):
-    """The return cannot be imported as sent; ``str()`` is the plain reason."""
+class RmaPayloadError(SentenceError):
+    """The return cannot be imported as sent; ``str()`` is the plain reason,
+    ``labels.say`` says it in the user's language."""
 
 
 @dataclass
@@ -63,6 +69,10 @@ class Rma:
     return_address_id: str  # the seller's saved address the goods go back to
     reservation_ids: list
     lines: list
+    # Return type 2: the product the customer gets instead (the seller's id).
+    replacement_offer_id: int = 0
+    replacement_name: str = ""
+    replacement_quantity: int = 0
 
     @property
     def is_fbe(self):
@@ -93,26 +103,32 @@ def parse_rma(raw, tz):
     :param tz: platform (code) whose local time the timestamps are in
     """
     if not isinstance(raw, dict):
-        raise RmaPayloadError("The return sent by eMAG is not an object.")
-    emag_id = _int(raw.get("emag_id"), "return id")
+        raise RmaPayloadError(_("The return sent by eMAG is not an object."))
+    emag_id = _int(raw.get("emag_id"), _("return id"))
     if not emag_id or emag_id <= 0:
-        raise RmaPayloadError("The return sent by eMAG has no valid return number.")
-    order_id = _int(raw.get("order_id"), "order id")
+        raise RmaPayloadError(_("The return sent by eMAG has no valid return number."))
+    order_id = _int(raw.get("order_id"), _("order id"))
     if not order_id:
-        raise RmaPayloadError("The return does not name the eMAG order it belongs to.")
-    rma_type = _int(raw.get("type"), "return type") or SELLER_TYPE
+        raise RmaPayloadError(_("The return does not name the eMAG order it belongs to."))
+    rma_type = _int(raw.get("type"), _("return type")) or SELLER_TYPE
     if rma_type not in (FBE_TYPE, SELLER_TYPE):
-        raise RmaPayloadError(f"Unknown return type {raw.get('type')!r} (expected 2 or 3).")
-    status = _int(raw.get("request_status"), "status")
+        raise RmaPayloadError(
+            _("Unknown return type %(type)r (expected 2 or 3).", type=raw.get("type"))
+        )
+    status = _int(raw.get("request_status"), _("status"))
     if status not in range(1, 8):
-        raise RmaPayloadError(f"Unknown return status {raw.get('request_status')!r}.")
+        raise RmaPayloadError(
+            _("Unknown return status %(status)r.", status=raw.get("request_status"))
+        )
     lines = [_line(item, index) for index, item in enumerate(_list(raw.get("products")), 1)]
     if not lines:
-        raise RmaPayloadError("The return has no product.")
+        raise RmaPayloadError(_("The return has no product."))
     try:
         date = parsing.parse_datetime(raw.get("date"), tz)
     except (ValueError, TypeError):
-        raise RmaPayloadError(f"The return date {raw.get('date')!r} is not a date.") from None
+        raise RmaPayloadError(
+            _("The return date %(date)r is not a date.", date=raw.get("date"))
+        ) from None
     awbs = _list(raw.get("awbs"))
     return Rma(
         emag_id=emag_id,
@@ -120,10 +136,10 @@ def parse_rma(raw, tz):
         rma_type=rma_type,
         status=status,
         date=date.replace(tzinfo=None) if date else None,
-        return_type=_int(raw.get("return_type"), "return type") or 0,
-        reason=_int(raw.get("return_reason"), "return reason") or 0,
+        return_type=_int(raw.get("return_type"), _("return type")) or 0,
+        reason=_int(raw.get("return_reason"), _("return reason")) or 0,
         observations=_text(raw.get("observations")),
-        pickup_method=_int(raw.get("pickup_method"), "pickup method") or 0,
+        pickup_method=_int(raw.get("pickup_method"), _("pickup method")) or 0,
         customer_name=_text(raw.get("customer_name")),
         customer_phone=_text(raw.get("customer_phone")),
         pickup={
@@ -133,32 +149,47 @@ def parse_rma(raw, tz):
         return_address_id=_text(raw.get("return_address_id")),
         reservation_ids=sorted(
             {
-                _int(awb.get("reservation_id"), "AWB reservation")
+                _int(awb.get("reservation_id"), _("AWB reservation"))
                 for awb in awbs
                 if isinstance(awb, dict) and awb.get("reservation_id") not in (None, "")
             }
         ),
         lines=lines,
+        replacement_offer_id=_int(raw.get("replacement_product_id"), "replacement product id") or 0,
+        replacement_name=_text(raw.get("replacement_product_name")),
+        replacement_quantity=_int(
+            raw.get("replacement_product_quantity"), "replacement product quantity"
+        )
+        or 0,
     )
 
 
 def _line(item, index):
-    where = f"Returned product {index}"
+    where = _("Returned product %(index)s", index=index)
     if not isinstance(item, dict):
-        raise RmaPayloadError(f"{where} is not an object.")
-    quantity = _int(item.get("quantity"), f"{where}: quantity")
+        raise RmaPayloadError(_("%(where)s is not an object.", where=where))
+    quantity = _int(item.get("quantity"), _("%(where)s: quantity", where=where))
     if quantity is None or quantity <= 0:
-        raise RmaPayloadError(f"{where}: the quantity {item.get('quantity')!r} is not positive.")
-    offer_id = _int(item.get("product_id"), f"{where}: product id")
+        raise RmaPayloadError(
+            _(
+                "%(where)s: the quantity %(quantity)r is not positive.",
+                where=where,
+                quantity=item.get("quantity"),
+            )
+        )
+    offer_id = _int(item.get("product_id"), _("%(where)s: product id", where=where))
     if not offer_id:
-        raise RmaPayloadError(f"{where} does not name the seller's product id.")
+        raise RmaPayloadError(_("%(where)s does not name the seller's product id.", where=where))
     return RmaLine(
-        line_id=_int(item.get("id"), f"{where}: id") or 0,
+        line_id=_int(item.get("id"), _("%(where)s: id", where=where)) or 0,
         offer_id=offer_id,
-        product_emag_id=_int(item.get("product_emag_id"), f"{where}: eMAG product id") or 0,
+        product_emag_id=_int(
+            item.get("product_emag_id"), _("%(where)s: eMAG product id", where=where)
+        )
+        or 0,
         name=_text(item.get("product_name")),
         quantity=quantity,
-        reason=_int(item.get("return_reason"), f"{where}: reason") or 0,
+        reason=_int(item.get("return_reason"), _("%(where)s: reason", where=where)) or 0,
         observations=_text(item.get("observations")),
     )
 
@@ -167,7 +198,9 @@ def _int(value, what):
     try:
         return parsing.to_int(value)
     except ValueError as error:
-        raise RmaPayloadError(f"The {what} {value!r} is not a number.") from error
+        raise RmaPayloadError(
+            _("The %(what)s %(value)r is not a number.", what=what, value=value)
+        ) from error
 
 
 def _text(value):
@@ -175,4 +208,9 @@ def _text(value):
 
 
 def _list(value):
-    return value if isinstance(value, list) else []
+    """A list eMAG's PHP may send as ``null``, ``[]`` or an object keyed by
+    index (``{"0": …}``, doc §3.3); anything else holds nothing."""
+    try:
+        return parsing.as_list(value)
+    except ValueError:
+        return []

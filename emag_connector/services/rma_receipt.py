@@ -2,7 +2,11 @@
 
 The steps, in order, each run by its own job (:func:`advance` does one and
 says whether another follows), so that one failing step never undoes the
-side effects of the ones before it on eMAG's side:
+side effects of the ones before it on eMAG's side. What the customer asked
+for (``return_type``, doc §12.3) decides the road: money back (refund,
+instalment contract canceled, voucher) or goods (a replacement).
+
+Money back:
 
 1. ``received``: the return is marked received (6) on eMAG;
 2. ``credit_note``: the original invoice is reversed for what came back
@@ -16,20 +20,41 @@ side effects of the ones before it on eMAG's side:
    public link (when the bridge holds attachments until ANAF accepted the
    document, this step waits for it).
 
+A replacement (return types 1 and 2): no credit note and nothing changes
+on the eMAG order (a storno or "returned" would make eMAG refund the
+customer):
+
+1. ``received``: as above;
+2. ``replacement``: a delivery of the replacement (the same products, or
+   the one eMAG names) is created for the warehouse (:mod:`.rma_replacement`);
+3. once the warehouse validated it, ``replacement_awb``: its AWB, issued
+   with the return's ``rma_id``;
+4. ``finalized``: the return is closed (7) on eMAG.
+
 Every step checks first whether it is already done, on the binding or on
 eMAG, so a repeated job does nothing twice.
 """
 
+import json
 from collections import defaultdict
+from decimal import Decimal
 
 from odoo import fields
 from odoo.fields import Command
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib.emag_api import EmagError, EmagOutcomeUnknownError, EmagTransientError
-from . import order_status, rma_status
+from ..lib.emag_api import (
+    PLATFORMS,
+    EmagError,
+    EmagOutcomeUnknownError,
+    EmagTransientError,
+    parsing,
+)
+from . import order_status, rma_replacement, rma_status
+from .order_payload import OrderPayloadError, parse_order
 from .order_sync import read_order
+from .rma_import import received_quantities
 from .rma_sync import push_status
 
 STEPS = ("received", "credit_note", "order", "finalized", "attach")
@@ -42,18 +67,21 @@ def _transient(error, what):
     return RetryableJobError(f"{what}: {error}", seconds=getattr(error, "retry_after", None))
 
 
-def next_step(rma):
-    """The next step of the receipt of ``rma``, ``None`` when nothing is left."""
+def next_step(rma, resuming=False):
+    """The next step of the receipt of ``rma``, ``None`` when nothing is left
+    (or the return waits in exception, unless ``resuming`` it)."""
     if (
         not rma.received_at
         or rma.refuse_reason
         or not rma._emag_is_seller()
-        or rma.state == "exception"
+        or (rma.state == "exception" and not resuming)
     ):
         return None
     status = int(rma.emag_status or 0)
     if status not in (rma_status.RECEIVED, rma_status.FINALIZED):
         return "received"
+    if rma._emag_is_replacement():
+        return _next_replacement_step(rma, status)
     if not rma.credit_note_id or rma.credit_note_id.state != "posted":
         return "credit_note"
     if rma.order_update == "todo":
@@ -65,9 +93,38 @@ def next_step(rma):
     return None
 
 
-def advance(rma):
-    """Run the next step; ``True`` when it is done and another may follow."""
-    step = next_step(rma)
+def _next_replacement_step(rma, status):
+    deliveries = rma.replacement_picking_ids
+    if not deliveries:
+        return "replacement"
+    if any(picking.state not in ("done", "cancel") for picking in deliveries):
+        return None  # the warehouse ships it; validating the delivery carries on
+    if not deliveries.filtered(lambda picking: picking.state == "done"):
+        return None  # canceled: a person settles the return with the customer
+    if not rma.replacement_awb_number:
+        return "replacement_awb"
+    if status != rma_status.FINALIZED:
+        return "finalized"
+    return None
+
+
+def advance(rma, resuming=False):
+    """Run the next step; ``True`` when it is done and another may follow.
+
+    ``resuming`` (Retry): the step a return in exception stopped at runs
+    again; only when it passes does the return leave the exception.
+    """
+    done = _run(rma, next_step(rma, resuming=resuming))
+    if done and resuming and rma.state == "exception":
+        rma.write({"state": "imported", "message": False})
+    return done
+
+
+def _run(rma, step):
+    if step == "replacement":
+        return rma_replacement.create_delivery(rma)
+    if step == "replacement_awb":
+        return rma_replacement.issue_awb(rma)
     if step == "received":
         return push_status(rma, rma_status.RECEIVED)
     if step == "credit_note":
@@ -89,8 +146,10 @@ class CreditNote:
     quantities that came back.
 
     Product lines are credited for the returned quantities. Voucher lines on
-    products are credited in proportion to the returned value of the lines
-    with the same taxes. Shipping is credited only when the return brings
+    products follow eMAG's split of each voucher over the order lines
+    (``product_voucher_split``): a returned unit takes back its line's share;
+    a voucher eMAG did not split is credited in proportion to the returned
+    value of the lines with the same taxes. Shipping is credited only when the return brings
     back everything left on the invoice; the last credit note then takes
     whatever remains, so the credit notes of an order add up to its invoice.
     """
@@ -104,7 +163,7 @@ class CreditNote:
         if rma.credit_note_id.state == "draft":
             rma.credit_note_id.action_post()
             return True
-        returned = self._returned_quantities()
+        returned = received_quantities(rma)
         invoice = self._invoice(returned)
         if not invoice:
             rma._emag_park(
@@ -117,7 +176,7 @@ class CreditNote:
         credit_note = invoice.with_context(tracking_disable=True)._reverse_moves(
             [
                 {
-                    "ref": self.env._("eMAG return %(rma)s", rma=rma.emag_id),
+                    "ref": self._reference(),
                     "invoice_date": fields.Date.context_today(rma),
                     "date": fields.Date.context_today(rma),
                 }
@@ -128,18 +187,22 @@ class CreditNote:
         credit_note.action_post()
         rma.message_post(
             body=self.env._(
-                "Credit note %(name)s posted for the goods that came back.", name=credit_note.name
+                "Credit note %(name)s posted for the goods that came back (%(ref)s).",
+                name=credit_note.name,
+                ref=credit_note.ref,
             )
         )
         return True
 
-    def _returned_quantities(self):
-        """``{sale line: quantity}`` that actually came back (done return moves)."""
-        returned = defaultdict(float)
-        for move in self.rma.return_picking_ids.move_ids:
-            if move.state == "done" and move.sale_line_id:
-                returned[move.sale_line_id] += move.quantity
-        return returned
+    def _reference(self):
+        """The credit note's reference: which return, and how eMAG pays the
+        customer back, as the accountant books it."""
+        rma, env = self.rma, self.env
+        if rma.return_type == "4":
+            return env._("eMAG return %(rma)s: instalment contract canceled", rma=rma.emag_id)
+        if rma.return_type == "5":
+            return env._("eMAG return %(rma)s: refunded as an eMAG voucher", rma=rma.emag_id)
+        return env._("eMAG return %(rma)s: refund", rma=rma.emag_id)
 
     def _invoice(self, returned):
         invoices = self.rma.sale_order_id.invoice_ids.filtered(
@@ -177,6 +240,7 @@ class CreditNote:
         complete = all(
             remaining[line] - returned.get(line.sale_line_ids[:1], 0) <= 0 for line in product_lines
         )
+        voucher_shares = self._voucher_shares(returned)
         returned_value, invoiced_value = defaultdict(float), defaultdict(float)
         commands = []
         for line in product_lines:
@@ -197,6 +261,8 @@ class CreditNote:
             left = _price_amount(line) - credited_amount[_amount_key(line)]
             if complete:
                 price = left / line.quantity if line.quantity else 0
+            elif sale_line.emag_voucher_key in voucher_shares:
+                price = line.price_unit * voucher_shares[sale_line.emag_voucher_key]
             elif sale_line.emag_voucher_key and sale_line.emag_voucher_key.startswith("product"):
                 share = (
                     returned_value[line.tax_ids] / invoiced_value[line.tax_ids]
@@ -218,6 +284,34 @@ class CreditNote:
                     )
                 )
         credit_note.invoice_line_ids = commands
+
+    def _voucher_shares(self, returned):
+        """``{voucher key: share of the voucher that goes back}`` for the
+        vouchers eMAG split over the order lines: each returned unit takes its
+        line's part of the split. Vouchers without a split are left out (they
+        are credited pro rata)."""
+        binding = self.rma.emag_order_id
+        try:
+            raw = json.loads(binding.payload or "")
+            order = parse_order(raw, PLATFORMS[binding.account_id.platform])
+        except (ValueError, TypeError, KeyError, OrderPayloadError):
+            return {}
+        quantities = {
+            sale_line.emag_line_id: quantity
+            for sale_line, quantity in returned.items()
+            if sale_line.emag_line_id
+        }
+        taken, whole = defaultdict(Decimal), defaultdict(Decimal)
+        for line in order.lines:
+            initial = line.quantity + line.returned
+            back = Decimal(str(quantities.get(str(line.line_id), 0)))
+            for part in line.vouchers:
+                key = f"product:{part.voucher_id}:{part.vat}"
+                amount = part.value + part.vat_value
+                whole[key] += amount
+                if initial and back:
+                    taken[key] += amount * min(back, initial) / initial
+        return {key: float(taken[key] / whole[key]) for key in whole if whole[key]}
 
 
 def _price_amount(line):
@@ -255,7 +349,8 @@ def _order_targets(rma, raw):
         initial = line.get("initial_qty")
         if initial in (None, ""):
             initial = int(line.get("quantity") or 0) + int(line.get("storno_qty") or 0)
-        if int(line.get("status", 1)) == 0 and not received.get(str(line["id"])):
+        # A null status is not "removed" (0): only an explicit 0 is.
+        if parsing.to_int(line.get("status")) == 0 and not received.get(str(line["id"])):
             continue  # removed before shipping: not part of what was delivered
         targets[str(line["id"])] = max(int(initial) - received.get(str(line["id"]), 0), 0)
     return targets
@@ -271,6 +366,7 @@ def update_order(rma, now=None):
     if raw is None:
         return _order_flag(rma, env._("The eMAG order %(o)s no longer exists.", o=binding.emag_id))
     status = int(raw.get("status"))
+    _learn_finalization(binding, raw)
     targets = _order_targets(rma, raw)
     if status == order_status.RETURNED:
         rma.order_update = "returned"
@@ -343,6 +439,22 @@ def update_order(rma, now=None):
         else env._("Partial storno sent to eMAG for the returned quantities.")
     )
     return True
+
+
+def _learn_finalization(binding, raw):
+    """Keep the finalization time eMAG gives now when Odoo had none: the
+    4 -> 5 window counts from it. Still unknown, the matrix declines the
+    change with that reason (never a guess)."""
+    if binding.emag_finalized_at:
+        return
+    try:
+        moment = parsing.parse_datetime(
+            raw.get("finalization_date"), PLATFORMS[binding.account_id.platform]
+        )
+    except (ValueError, TypeError):
+        return
+    if moment:
+        binding.emag_finalized_at = moment.replace(tzinfo=None)
 
 
 def _order_flag(rma, message):

@@ -201,33 +201,42 @@ def return_address(rma):
     return account.return_address_id
 
 
-def return_awb_payload(rma, pickup_date, parcels, weight):
-    """The ``awb/save`` request of a return: from the customer's pickup address
-    to the seller's saved return address (its ``address_id`` stands for the
-    address fields on eMAG's side, which are sent along for the label)."""
+def _customer_party(rma):
+    """The customer of a return as an AWB party: where eMAG's courier picks
+    the goods up, and where a replacement goes."""
+    return {
+        "name": rma.customer_name,
+        "contact": rma.customer_name,
+        "phone1": _digits(rma.customer_phone),
+        "locality_id": int(rma.pickup_locality_id or 0),
+        "street": (rma.pickup_address or "").splitlines()[0] if rma.pickup_address else "",
+    }
+
+
+def _seller_party(rma, address):
+    """The seller as an AWB party at one of its saved eMAG addresses (its
+    ``address_id`` stands for the address fields on eMAG's side, which are
+    sent along for the label)."""
     account = rma.account_id
     company = account.company_id
-    address = return_address(rma)
+    return {
+        "name": company.name,
+        "contact": account.pickup_contact or company.name,
+        "phone1": _digits(account.pickup_phone or company.phone),
+        "legal_entity": 1,
+        "address_id": address.emag_id or "",
+        "locality_id": address.locality_id,
+        "street": address.street or "",
+        "zipcode": address.zipcode or "",
+    }
+
+
+def _awb_request(rma, sender, receiver, pickup_date, parcels, weight):
     return {
         "rma_id": int(rma.emag_id),
         "date": fields.Date.to_string(pickup_date),
-        "sender": {
-            "name": rma.customer_name,
-            "contact": rma.customer_name,
-            "phone1": _digits(rma.customer_phone),
-            "locality_id": int(rma.pickup_locality_id or 0),
-            "street": (rma.pickup_address or "").splitlines()[0] if rma.pickup_address else "",
-        },
-        "receiver": {
-            "name": company.name,
-            "contact": account.pickup_contact or company.name,
-            "phone1": _digits(account.pickup_phone or company.phone),
-            "legal_entity": 1,
-            "address_id": address.emag_id or "",
-            "locality_id": address.locality_id,
-            "street": address.street or "",
-            "zipcode": address.zipcode or "",
-        },
+        "sender": sender,
+        "receiver": receiver,
         "is_oversize": 0,
         "envelope_number": 0,
         "parcel_number": parcels,
@@ -235,6 +244,32 @@ def return_awb_payload(rma, pickup_date, parcels, weight):
         "cod": 0,
         "pickup_and_return": 0,
     }
+
+
+def return_awb_payload(rma, pickup_date, parcels, weight):
+    """The ``awb/save`` request of a return: from the customer's pickup address
+    to the seller's saved return address."""
+    return _awb_request(
+        rma,
+        _customer_party(rma),
+        _seller_party(rma, return_address(rma)),
+        pickup_date,
+        parcels,
+        weight,
+    )
+
+
+def replacement_awb_payload(rma, pickup_date, parcels, weight):
+    """The ``awb/save`` request of a replacement: from the seller's pickup
+    address to the customer, under the return's ``rma_id``."""
+    return _awb_request(
+        rma,
+        _seller_party(rma, rma.account_id.pickup_address_id),
+        _customer_party(rma),
+        pickup_date,
+        parcels,
+        weight,
+    )
 
 
 def return_address_problems(rma):
@@ -255,67 +290,22 @@ def return_address_problems(rma):
 
 
 def issue_return_awb(rma, pickup_date, parcels=1, weight=1.0):
-    """Issue the return AWB of ``rma`` at most once.
-
-    A return needs one AWB: before every attempt the return is read, and an
-    AWB eMAG already lists on it (from an earlier attempt whose answer was
-    lost, or arranged on eMAG's side) is adopted instead of asking again.
-    After an unknown outcome the return is read again; only when it still
-    lists no AWB is the job retried.
-    """
+    """Issue the return AWB of ``rma`` at most once (see :func:`issue_awb_once`)."""
     env = rma.env
-    account = rma.account_id
-    client = account._get_client()
     if rma.awb_state == "issued":
         return True
-    raw = read_rma(account, client, rma.emag_id)
-    if raw is None:
-        rma._emag_park(env._("The return no longer exists on eMAG."))
-        return False
-    listed = _reservations(raw)
-    if listed:
-        return _adopt_awb(rma, client, listed[-1], pickup_date)
     rma.awb_state = "requested"
-    payload = return_awb_payload(rma, pickup_date, parcels, weight)
-    try:
-        result = client.save_awb(payload)
-    except EmagOutcomeUnknownError as error:
-        listed = _reservations(read_rma(account, client, rma.emag_id))
-        if listed:
-            return _adopt_awb(rma, client, listed[-1], pickup_date)
-        raise RetryableJobError(f"eMAG return {rma.emag_id}: no AWB after {error}") from error
-    except EmagTransientError as error:
-        raise _transient(error, f"Issuing the return AWB of {rma.emag_id}") from error
-    except EmagError as error:
-        rma.awb_state = False
-        rma._emag_flag(env._("eMAG refused the return AWB: %(error)s", error=error.message))
-        return False
-    numbers = (result.get("awb") or [{}])[0]
-    _store_awb(rma, result.get("reservation_id"), numbers, pickup_date)
-    return True
-
-
-def _reservations(raw):
-    awbs = (raw or {}).get("awbs") or []
-    return sorted(
-        int(awb["reservation_id"])
-        for awb in awbs
-        if isinstance(awb, dict) and awb.get("reservation_id") not in (None, "")
+    issued = issue_awb_once(
+        rma, return_awb_payload(rma, pickup_date, parcels, weight), known=frozenset()
     )
-
-
-def _adopt_awb(rma, client, reservation_id, pickup_date):
-    try:
-        found = client.read_awb(reservation_id=int(reservation_id))
-    except EmagTransientError as error:
-        raise _transient(error, f"Reading the AWB of return {rma.emag_id}") from error
-    awb = found[0] if found else {}
-    numbers = (awb.get("awb") or [{}])[0]
-    _store_awb(rma, reservation_id, numbers, pickup_date)
-    return True
-
-
-def _store_awb(rma, reservation_id, numbers, pickup_date):
+    if isinstance(issued, str):
+        rma.awb_state = False
+        rma._emag_flag(env._("eMAG refused the return AWB: %(error)s", error=issued))
+        return False
+    if issued is None:
+        rma.awb_state = False
+        return False
+    reservation_id, numbers = issued
     rma.write(
         {
             "awb_state": "issued",
@@ -325,6 +315,69 @@ def _store_awb(rma, reservation_id, numbers, pickup_date):
             "awb_pickup_date": pickup_date,
         }
     )
-    rma.message_post(
-        body=rma.env._("Return AWB %(awb)s issued.", awb=numbers.get("awb_number") or "")
+    rma.message_post(body=env._("Return AWB %(awb)s issued.", awb=numbers.get("awb_number") or ""))
+    return True
+
+
+def issue_awb_once(rma, request, known):
+    """Send one ``awb/save`` of ``request`` for ``rma``, never twice.
+
+    ``awb/save`` is not idempotent: before every attempt the return is read,
+    and an AWB eMAG lists on it beyond the reservations in ``known`` (from an
+    earlier attempt whose answer was lost, or arranged on eMAG's side) is
+    adopted instead of asking again. After an unknown outcome the return is
+    read again; only when it still lists none is the job retried.
+
+    :return: ``(reservation id, {emag_id, awb_number})``; the refusal's
+        message (``str``) when eMAG refused; ``None`` when the return is gone
+        (it is parked)
+    """
+    env = rma.env
+    account = rma.account_id
+    client = account._get_client()
+    raw = read_rma(account, client, rma.emag_id)
+    if raw is None:
+        rma._emag_park(env._("The return no longer exists on eMAG."))
+        return None
+    listed = [r for r in _reservations(raw) if r not in known]
+    if listed:
+        return _adopted(rma, client, listed[-1])
+    try:
+        result = client.save_awb(request)
+    except EmagOutcomeUnknownError as error:
+        listed = [
+            r for r in _reservations(read_rma(account, client, rma.emag_id)) if r not in known
+        ]
+        if listed:
+            return _adopted(rma, client, listed[-1])
+        raise RetryableJobError(f"eMAG return {rma.emag_id}: no AWB after {error}") from error
+    except EmagTransientError as error:
+        raise _transient(error, f"Issuing an AWB of return {rma.emag_id}") from error
+    except EmagError as error:
+        return error.message
+    return result.get("reservation_id"), (result.get("awb") or [{}])[0]
+
+
+def _reservations(raw):
+    """The AWB reservations eMAG lists on a return payload, oldest first."""
+    awbs = (raw or {}).get("awbs") or []
+    return sorted(
+        int(awb["reservation_id"])
+        for awb in awbs
+        if isinstance(awb, dict) and awb.get("reservation_id") not in (None, "")
     )
+
+
+def listed_reservations(rma):
+    """The AWB reservations eMAG lists on ``rma`` now."""
+    account = rma.account_id
+    return _reservations(read_rma(account, account._get_client(), rma.emag_id))
+
+
+def _adopted(rma, client, reservation_id):
+    try:
+        found = client.read_awb(reservation_id=int(reservation_id))
+    except EmagTransientError as error:
+        raise _transient(error, f"Reading the AWB of return {rma.emag_id}") from error
+    awb = found[0] if found else {}
+    return reservation_id, (awb.get("awb") or [{}])[0]

@@ -12,8 +12,12 @@ from . import test_fulfilment
 from . import test_fulfilment_tour
 from . import test_rma_flow
 from . import test_rma_status
+from . import test_rma_tour
 from . import test_account_dashboard
 from . import test_security_access
 from . import test_endpoint_tokens
 from . import test_dashboard_tour
 from . import test_exception_report
+from . import test_offer_takeover
+from . import test_order_real_shapes
+from . import test_order_fuzz

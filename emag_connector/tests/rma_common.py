@@ -82,17 +82,36 @@ class EmagRmaCase(EmagOrderCase):
             [("account_id", "=", self.account.id), ("emag_id", "=", str(sim_rma["emag_id"]))]
         )
 
-    def receive(self, rma, quantities=None):
+    def receive(self, rma, quantities=None, user=None):
         """Validate the return picking (``quantities``: product -> received
-        quantity, all by default) and run what follows."""
+        quantity, all by default; as ``user`` when given) and run what follows."""
+        self.validate(rma.return_picking_ids, quantities, user)
+
+    def ship_replacement(self, rma):
+        """The warehouse validates the replacement delivery of an exchange."""
+        self.validate(rma.replacement_picking_ids)
+
+    def validate(self, pickings, quantities=None, user=None):
         with trap_jobs() as trap:
-            picking = rma.return_picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+            picking = pickings.filtered(lambda p: p.state not in ("done", "cancel"))
             for move in picking.move_ids:
                 move.quantity = (quantities or {}).get(move.product_id, move.product_uom_qty)
             picking.move_ids.picked = True
+            if user:
+                picking = picking.with_user(user)
             picking.with_context(skip_backorder=True, cancel_backorder=True).button_validate()
             self.run_emag_jobs(trap)
         self.env.invalidate_all()
+
+    def return_asking_too_much(self):
+        """A unit shipped and already returned, and a second return of it
+        (eMAG lets the customer open one): it waits in exception."""
+        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        self.open_return(order, {1001: 1})
+        self.receive(self.read_returns())
+        again = self.open_return(order, {1001: 1})
+        self.read_returns()
+        return again
 
     def sim_rma(self, sim_rma):
         return self.sim.get_return(USERNAME, sim_rma["emag_id"])

@@ -400,9 +400,40 @@ class TestExceptionReportReturns(ExceptionReportMixin, EmagRmaCase):
         self.assertIn("is not in Odoo", line.message)
 
         self.poll()
+        # The order is in Odoo now, but its goods never left in Odoo: the
+        # return cannot take them back, so it stays in exception and in the
+        # report, with the new reason (it used to leave both, fixed by nothing).
+        with trap_jobs() as trap:
+            line.action_run_next()
+            self.run_emag_jobs(trap)
+        self.env.invalidate_all()
+        self.assertEqual(rma.state, "exception")
+        line = self.line_of(self.report(), rma, "return")
+        self.assertIn("only 0 were delivered", line.message)
+
+        sale_order = self.binding(order).sale_order_id
+        self.validate(sale_order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"))
         with trap_jobs() as trap:
             line.action_run_next()
             self.run_emag_jobs(trap)
         self.env.invalidate_all()
         self.assertEqual(rma.state, "imported", rma.message)
+        self.assertTrue(rma.return_picking_ids)
         self.assertFalse(self.line_of(self.report(), rma, "return"))
+
+    def test_exchange_waits_for_its_replacement_not_for_retry(self):
+        """An exchange whose goods came back days ago waits for the warehouse to
+        ship the replacement: the report says so and offers no Retry."""
+        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        self.open_return(order, {1001: 1}, return_type=1)
+        rma = self.read_returns()
+        self.receive(rma)
+        replacement = rma.replacement_picking_ids
+        self.assertTrue(replacement)
+        later = fields.Datetime.now() + timedelta(hours=self.account.exception_return_hours + 1)
+        line = self.line_of(self.report(now=later), rma, "return")
+        self.assertIn(f"the replacement {replacement.name} is not shipped yet", line.message)
+        self.assertFalse(line.action_method)
+
+        self.validate(replacement)
+        self.assertFalse(self.line_of(self.report(now=later), rma, "return"))

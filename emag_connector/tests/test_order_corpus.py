@@ -139,7 +139,7 @@ CORPUS = [
         lambda p: _line("ext_part_number", None)(_line("part_number", "")(p)),
         "has no part number",
     ),
-    ("unknown part number", _line("part_number", "NO-SUCH-SKU"), "No product is offered"),
+    ("unknown part number", _line("part_number", "NO-SUCH-SKU"), "Unknown part number NO-SUCH-SKU"),
     ("quantity not a number", _line("quantity", "abc"), "not a whole number"),
     ("quantity zero on an active line", _line("quantity", 0), "is not valid"),
     ("negative quantity", _line("quantity", -1), "is not valid"),

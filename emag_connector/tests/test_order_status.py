@@ -99,6 +99,31 @@ class TestOrderStatusMatrix(EmagOrderCase):
         self.assertEqual(binding.allowed_statuses, "Canceled, Prepared, Finalized")
         self.assertTrue(binding.can_set_prepared)
 
+    def test_unknown_finalization_time_refuses_the_windowed_changes(self):
+        """A finalized order whose finalization time eMAG left null: the
+        windowed changes are refused with the reason, never a TypeError on an
+        empty date (Odoo reads it False)."""
+        order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        self.poll()
+        self.sim.set_order_status(USERNAME, order["id"], 4)
+        self.sim.forget_finalization_date(USERNAME, order["id"])
+        self.poll()
+        binding = self.binding(order)
+        self.assertEqual(binding.emag_status, "4")
+        self.assertIs(binding.emag_finalized_at, False)
+        verdict = binding._emag_check_transition(order_status.RETURNED)
+        self.assertFalse(verdict.allowed)
+        self.assertEqual(verdict.refusal, "finalization_unknown")
+        self.assertEqual(binding.allowed_statuses, "")
+
+    def test_unknown_status_is_not_canceled(self):
+        """A binding whose eMAG status was never read (False) is not taken for
+        canceled (0): every change is refused until eMAG is read."""
+        binding = self.env["emag.order"].create({"account_id": self.account.id, "emag_id": "99"})
+        verdict = binding._emag_check_transition(order_status.IN_PROGRESS)
+        self.assertFalse(verdict.allowed)
+        self.assertIn("status on eMAG is not known yet", verdict.reason)
+
 
 @tagged("post_install", "-at_install")
 class TestOrderCancellation(EmagOrderCase):

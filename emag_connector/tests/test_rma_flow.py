@@ -3,7 +3,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
@@ -45,6 +45,7 @@ class TestRmaFlow(EmagRmaCase):
         self.assertEqual(credit_note.state, "posted")
         self.assertEqual(credit_note.move_type, "out_refund")
         self.assertEqual(credit_note.reversed_entry_id, invoice)
+        self.assertEqual(credit_note.ref, f"eMAG return {rma.emag_id}: refund")
         self.assertAlmostEqual(credit_note.amount_total, invoice.amount_total, places=2)
         emag_order = self.sim_order(order)
         self.assertEqual(emag_order["status"], 5)
@@ -144,12 +145,20 @@ class TestRmaFlow(EmagRmaCase):
         self.assertEqual(first_note.state, "posted")
         kettle = self.products["KT-1700-INOX"]
         kettle_line = invoice.invoice_line_ids.filtered(lambda line: line.product_id == kettle)
-        # The customer paid less thanks to the voucher: the kettle is 100 of the
-        # 250 of goods, so 40% of the voucher is not refunded with it.
+        # The customer paid less thanks to the voucher. eMAG put all of it on
+        # the kettles' line (product_voucher_split): one of the two kettles
+        # takes half of it back, not a share of all the goods (100 of 250).
+        split = [
+            part
+            for line in order["products"]
+            for part in line["product_voucher_split"]
+            if line["product_id"] == 1001
+        ]
+        self.assertTrue(split, "the simulator splits the voucher onto the first line")
         voucher = invoice.invoice_line_ids.filtered(lambda line: line.price_total < 0)
         self.assertAlmostEqual(
             first_note.amount_total,
-            kettle_line.price_total / 2 + voucher.price_total * 100 / 250,
+            kettle_line.price_total / 2 + voucher.price_total / 2,
             places=2,
         )
 
@@ -161,22 +170,76 @@ class TestRmaFlow(EmagRmaCase):
         notes = (self.rma(first) | self.rma(second)).credit_note_id
         self.assertAlmostEqual(sum(notes.mapped("amount_total")), invoice.amount_total, places=2)
 
+    def test_voucher_of_another_line_is_not_refunded(self):
+        """eMAG split the voucher onto the kettles' line only: returning the
+        filter credits the filter, none of the voucher."""
+        order, _sale_order, invoice = self.shipped_order(
+            [{"product_id": 1001, "quantity": 2}, {"product_id": 1002, "quantity": 1}],
+            voucher=True,
+        )
+        sim_rma = self.open_return(order, {1002: 1})
+        self.read_returns()
+        self.receive(self.rma(sim_rma))
+        credit_note = self.rma(sim_rma).credit_note_id
+        filter_line = invoice.invoice_line_ids.filtered(
+            lambda line: line.product_id == self.products["FLT-AC-2"]
+        )
+        self.assertEqual(credit_note.invoice_line_ids.product_id, self.products["FLT-AC-2"])
+        self.assertAlmostEqual(credit_note.amount_total, filter_line.price_total, places=2)
+
     def assertNothingToInvoice(self, sale_order):
         self.assertNotEqual(sale_order.invoice_status, "to invoice")
         self.assertEqual(sale_order.order_line.mapped("qty_to_invoice"), [0.0] * 4)
 
     def test_quantity_above_delivered_waits_in_exception(self):
-        order, sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
-        self.open_return(order, {1001: 1})
-        self.receive(self.read_returns())
-        # eMAG lets the customer open a second return for the same unit.
-        again = self.open_return(order, {1001: 1})
-        self.read_returns()
+        again = self.return_asking_too_much()
         rma = self.rma(again)
         self.assertEqual(rma.state, "exception")
         self.assertIn("only 0 were delivered and not already returned", rma.message)
         self.assertFalse(rma.return_picking_ids)
         self.assertEqual(self.sim_rma(again)["request_status"], rma_status.NEW)
+
+        # Retry reads the return again: eMAG still asks for more than was
+        # delivered, so it stays in exception with its message (it used to go
+        # back to "imported" with nothing done).
+        with trap_jobs() as trap:
+            rma.action_retry()
+            self.assertEqual(rma.state, "exception", "the click itself changes nothing")
+            self.run_emag_jobs(trap)
+        self.env.invalidate_all()
+        self.assertEqual(rma.state, "exception")
+        self.assertIn("only 0 were delivered and not already returned", rma.message)
+        self.assertFalse(rma.return_picking_ids)
+
+    def test_receipt_exception_leaves_once_the_step_passes(self):
+        """The credit note cannot be made without a posted invoice: the return
+        waits in exception through polls and retries, and leaves it when Retry
+        finds the invoice posted again."""
+        order, _sale_order, invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        sim_rma = self.open_return(order, {1001: 1})
+        rma = self.read_returns()
+        invoice.button_draft()
+        self.receive(rma)
+        self.assertEqual(rma.state, "exception")
+        self.assertIn("No posted invoice", rma.message)
+        self.read_returns()  # a return in exception is read again: that fixes nothing
+        self.assertEqual(rma.state, "exception")
+        self.assertIn("No posted invoice", rma.message)
+        with trap_jobs() as trap:
+            rma.action_retry()
+            self.run_emag_jobs(trap)
+        self.env.invalidate_all()
+        self.assertEqual(rma.state, "exception", "still no posted invoice")
+
+        invoice.action_post()
+        with trap_jobs() as trap:
+            rma.action_retry()
+            self.run_emag_jobs(trap)
+        self.env.invalidate_all()
+        self.assertEqual(rma.state, "imported", rma.message)
+        self.assertFalse(rma.message)
+        self.assertEqual(rma.credit_note_id.state, "posted")
+        self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
 
     def test_unknown_order_waits_in_exception_then_retries(self):
         order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}], voucher=False)
@@ -226,6 +289,52 @@ class TestRmaFlow(EmagRmaCase):
         self.read_returns()
         self.assertEqual(rma.emag_status, str(rma_status.CANCELED))
         self.assertEqual(rma.return_picking_ids.state, "cancel")
+
+    def test_unknown_finalization_time_is_declined_not_a_crash(self):
+        """eMAG shows the finalized order without its finalization time: the
+        4 -> 5 window cannot be checked, so the order is not marked returned
+        and a person is told why; the return itself reaches its end."""
+        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        self.sim.forget_finalization_date(USERNAME, order["id"])
+        self.poll()
+        sim_rma = self.open_return(order, {1001: 1})
+        rma = self.read_returns()
+        self.assertFalse(rma.emag_order_id.emag_finalized_at)
+        self.receive(rma)
+        self.assertEqual(rma.state, "imported", rma.message)
+        self.assertEqual(rma.order_update, "flagged")
+        self.assertIn("finalization time of the order is unknown", rma.activity_ids.note)
+        self.assertEqual(self.sim_order(order)["status"], 4)
+        self.assertEqual(rma.credit_note_id.state, "posted")
+        self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
+
+    def test_finalization_time_is_read_again_from_emag(self):
+        """Odoo lost the finalization time but eMAG has it: the order step
+        reads it with the order and marks the order returned."""
+        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        self.open_return(order, {1001: 1})
+        rma = self.read_returns()
+        rma.emag_order_id.emag_finalized_at = False
+        self.receive(rma)
+        self.assertEqual(rma.order_update, "returned")
+        self.assertTrue(rma.emag_order_id.emag_finalized_at)
+        self.assertEqual(self.sim_order(order)["status"], 5)
+
+    def test_stock_user_without_emag_rights_receives_a_return(self):
+        """Warehouse staff validate return pickings without any eMAG right;
+        the returns flow goes on as the connector."""
+        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        sim_rma = self.open_return(order, {1001: 1})
+        rma = self.read_returns()
+        storekeeper = new_test_user(
+            self.env, login="rma_storekeeper", groups="base.group_user,stock.group_stock_user"
+        )
+        self.assertFalse(storekeeper.has_group("emag_connector.group_emag_user"))
+        self.receive(rma, user=storekeeper)
+        self.assertEqual(rma.return_picking_ids.state, "done")
+        self.assertEqual(rma.state, "imported", rma.message)
+        self.assertEqual(rma.credit_note_id.state, "posted")
+        self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
 
     def test_returned_window_passed_is_flagged(self):
         """Everything came back after eMAG's return window: the order is not
@@ -315,3 +424,99 @@ class TestRmaPolling(EmagRmaCase):
         starts = sorted(r.body["date_start"] for r in self.sim.received(route="rma/read"))
         lookback = now - timedelta(days=self.account.rma_lookback_days + 1)
         self.assertGreaterEqual(starts[0], fields.Datetime.to_string(lookback))
+
+
+@tagged("post_install", "-at_install")
+class TestRmaExchange(EmagRmaCase):
+    """Return types 1 and 2: the customer gets goods, not money."""
+
+    def assertNothingRefunded(self, order, rma, sale_order):
+        self.assertFalse(rma.credit_note_id)
+        self.assertFalse(sale_order.invoice_ids.filtered(lambda m: m.move_type == "out_refund"))
+        self.assertFalse(rma.order_update)
+        emag_order = self.sim_order(order)
+        self.assertEqual(emag_order["status"], 4, "not returned (5): eMAG would refund")
+        self.assertFalse(emag_order.get("is_storno"))
+        self.assertFalse(
+            [
+                r
+                for r in self.sim.received(route="order/save")
+                if r.body["data"][0]["id"] == order["id"]
+            ]
+        )
+
+    def assertShippedWithTheReturn(self, rma, sim_rma):
+        replacement = rma.replacement_picking_ids
+        self.assertEqual(replacement.state, "done")
+        self.assertFalse(replacement.emag_fulfilment_id, "no invoice, no order AWB")
+        self.assertTrue(rma.replacement_awb_number)
+        self.assertEqual(replacement.carrier_tracking_ref, rma.replacement_awb_number)
+        requests = [r.body["data"][0] for r in self.sim.received(route="awb/save")]
+        ours = [r for r in requests if r.get("rma_id") == int(rma.emag_id)]
+        self.assertEqual(len(ours), 1, "one AWB, under the return")
+        self.assertEqual(ours[0]["receiver"]["name"], rma.customer_name)
+        self.assertEqual(ours[0]["sender"]["address_id"], self.account.pickup_address_id.emag_id)
+        self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.FINALIZED)
+        self.assertEqual(rma.state, "imported", rma.message)
+
+    def test_exchange_for_the_same_product(self):
+        order, sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 2}])
+        self.sim.clear_received()
+        kettle = self.products["KT-1700-INOX"]
+        sim_rma = self.open_return(order, {1001: 1}, return_type=1)
+        rma = self.read_returns()
+        self.assertEqual(rma.return_type, "1")
+        stock_before = self.stock(kettle)
+
+        self.receive(rma)
+        self.assertEqual(self.stock(kettle), stock_before + 1)
+        self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.RECEIVED)
+        replacement = rma.replacement_picking_ids
+        self.assertEqual(replacement.picking_type_code, "outgoing")
+        self.assertEqual(replacement.move_ids.product_id, kettle)
+        self.assertEqual(replacement.move_ids.product_uom_qty, 1)
+        self.assertEqual(replacement.partner_id, sale_order.partner_shipping_id)
+        self.assertNothingRefunded(order, rma, sale_order)
+
+        self.ship_replacement(rma)
+        self.assertShippedWithTheReturn(rma, sim_rma)
+        self.assertNothingRefunded(order, rma, sale_order)
+        self.assertEqual(self.stock(kettle), stock_before)
+        kettle_line = sale_order.order_line.filtered("emag_line_id")
+        self.assertEqual(kettle_line.qty_delivered, 2, "delivered again, invoiced once")
+        self.assertEqual(kettle_line.qty_to_invoice, 0)
+
+    def test_exchange_for_another_product(self):
+        order, sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        self.sim.clear_received()
+        filter_product = self.products["FLT-AC-2"]
+        offer = self.env["emag.offer"].create(
+            {"account_id": self.account.id, "product_id": filter_product.id}
+        )
+        offer.seller_product_id = 1002
+        sim_rma = self.open_return(
+            order, {1001: 1}, return_type=2, replacement={"product_id": 1002, "quantity": 2}
+        )
+        rma = self.read_returns()
+        self.assertEqual((rma.replacement_offer_id, rma.replacement_quantity), ("1002", 2))
+
+        self.receive(rma)
+        replacement = rma.replacement_picking_ids
+        self.assertEqual(replacement.move_ids.product_id, filter_product)
+        self.assertEqual(replacement.move_ids.product_uom_qty, 2)
+        self.ship_replacement(rma)
+        self.assertShippedWithTheReturn(rma, sim_rma)
+        self.assertNothingRefunded(order, rma, sale_order)
+
+    def test_unknown_replacement_product_waits_in_exception(self):
+        order, _sale_order, _invoice = self.shipped_order([{"product_id": 1001, "quantity": 1}])
+        sim_rma = self.open_return(
+            order, {1001: 1}, return_type=2, replacement={"product_id": 1003, "quantity": 1}
+        )
+        rma = self.read_returns()
+        self.receive(rma)
+        self.assertEqual(rma.state, "exception")
+        self.assertIn("eMAG offer 1003", rma.message)
+        self.assertFalse(rma.replacement_picking_ids)
+        self.assertFalse(rma.credit_note_id)
+        self.assertEqual(self.sim_rma(sim_rma)["request_status"], rma_status.RECEIVED)

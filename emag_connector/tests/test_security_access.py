@@ -94,6 +94,9 @@ class TestSecurityAccess(TransactionCase):
             "emag.offer.characteristic": env["emag.offer.characteristic"].create(
                 {"offer_id": offer.id, "characteristic_id": characteristic.id, "value": "Rosu"}
             ),
+            "emag.offer.takeover": env["emag.offer.takeover"].create(
+                {"account_id": account.id, "seller_product_id": ord(suffix)}
+            ),
             "emag.order": order,
             "emag.fulfilment": fulfilment,
             "emag.fulfilment.step": fulfilment.step_ids,

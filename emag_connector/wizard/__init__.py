@@ -1,3 +1,4 @@
 from . import emag_offer_publish_wizard
 from . import emag_order_cancel
 from . import emag_rma_wizards
+from . import emag_offer_takeover_summary

@@ -138,7 +138,7 @@ class EfacturaPipeline:
 
     def _upload(self, move, connection):
         xml, errors = self.env["account.edi.xml.ubl_ro"]._export_invoice(move)
-        problems = sorted(errors) or precheck(self.env, xml)
+        problems = sorted(errors) or precheck(self.env, xml, move)
         if problems:
             self._refuse(move, problems, invalid=True)
             return

@@ -7,3 +7,4 @@ from . import test_efactura_official_rules
 from . import test_emag_exception
 from . import test_dashboard_security
 from . import test_emag_return_credit_note
+from . import test_ciusro_precheck

@@ -2,10 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """A Romanian company talking to the ANAF simulator, and invoice helpers."""
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import requests
@@ -19,22 +17,14 @@ from odoo.addons.emag_connector.tests.common import LoopbackHttpMixin
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..lib.anaf_simulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, AnafSimulator, judge
-from ..services.ciusro_precheck import folder_with_validator, validate_documents, validation_dir
+from ..lib.ciusro_validator import RulePack, child_env, saxon_child_command
+from ..services.ciusro_precheck import validate_documents
 
 NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
 }
 FILES = Path(__file__).resolve().parent / "files"
-LIB = Path(__file__).resolve().parents[1] / "lib"
-# Lift the soft address-space limit inherited from Odoo, then run the simulator.
-_SIMULATOR_BOOTSTRAP = (
-    "import resource, runpy, sys\n"
-    "soft, hard = resource.getrlimit(resource.RLIMIT_AS)\n"
-    "resource.setrlimit(resource.RLIMIT_AS, (hard, hard))\n"
-    "sys.argv = ['anaf_simulator', *sys.argv[1:]]\n"
-    "runpy.run_module('anaf_simulator', run_name='__main__', alter_sys=True)\n"
-)
 LONG_NAME = (
     "Telefon mobil Exemplu X200, Dual SIM, 256GB, 12GB RAM, 5G, Midnight Black, "
     "incarcator inclus, husa de protectie si folie de sticla"
@@ -51,22 +41,18 @@ class AnafSimulatorProcess:
     :class:`AnafSimulator` the bridge's tests use.
     """
 
-    def __init__(self, validation_dir=None):
-        self.validation_dir = validation_dir
+    def __init__(self):
         self.process = None
         self.base_url = None
         self.validation_mode = None
 
     def start(self):
-        command = [sys.executable, "-c", _SIMULATOR_BOOTSTRAP, "--port", "0", "--polls", "0"]
-        if self.validation_dir:
-            command += ["--validation-dir", str(self.validation_dir)]
         self.process = subprocess.Popen(
-            command,
+            saxon_child_command("anaf_simulator", "--port", "0", "--polls", "0"),
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
-            env=dict(os.environ, PYTHONPATH=str(LIB), PYTHONUNBUFFERED="1"),
+            env=child_env(),
         )
         banner = self.process.stdout.readline()
         match = re.search(r"on (http://127\.0\.0\.1:\d+) \((\w+) rules\)", banner)
@@ -113,8 +99,8 @@ class AnafSimulatorProcess:
 class EfacturaBridgeCase(LoopbackHttpMixin, AccountTestInvoicingCommon):
     """Base of the bridge's Odoo tests.
 
-    Every document uploaded during a test is checked again with the shared
-    ``validate_ciusro.py`` at the end of the test (when the folder exists).
+    Every document uploaded during a test is checked again with the official
+    rules shipped with the bridge at the end of the test.
     """
 
     @classmethod
@@ -223,12 +209,12 @@ class EfacturaBridgeCase(LoopbackHttpMixin, AccountTestInvoicingCommon):
     # -- helpers -----------------------------------------------------------------
 
     def _assert_uploads_pass_official_rules(self):
-        folder = validation_dir(self.env) or folder_with_validator()
         uploads = [u for u in self.simulator.uploads() if u["index"] not in self.broken_on_purpose]
-        if not folder or not uploads:
+        if not uploads:
             return
         documents = [self.simulator.upload(u["index"])["xml"].encode() for u in uploads]
-        for upload, problems in zip(uploads, validate_documents(folder, documents), strict=True):
+        results = validate_documents(RulePack.load(), documents)
+        for upload, problems in zip(uploads, results, strict=True):
             self.assertEqual(problems, [], f"upload {upload['index']} breaks CIUS-RO")
 
     def _invoice(self, partner, lines=None, move_type="out_invoice", currency=None, post=True):

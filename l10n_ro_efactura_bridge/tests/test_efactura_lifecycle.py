@@ -15,7 +15,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from ..lib.anaf_simulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from ..lib.anaf_spv import AnafAuthError
 from ..services.anaf_connection import AnafConnection
-from ..services.ciusro_precheck import validation_dir
+from ..services.ciusro_precheck import PARAM_VALIDATION_DIR
 from ..services.efactura_pipeline import PARAM_LOST_UPLOAD_WINDOW
 from ..services.working_days import add_working_days
 from .common import EfacturaBridgeCase
@@ -46,8 +46,8 @@ class TestEfacturaLifecycle(EfacturaBridgeCase):
         self.assertFalse(invoice.activity_ids, "the rejection activity is closed on acceptance")
 
     def test_precheck_failure_stays_home_without_anaf_call(self):
-        if not validation_dir(self.env):
-            self.skipTest("official CIUS-RO validation folder absent")
+        """On a default install: the rules shipped with the bridge, no setting needed."""
+        self.assertFalse(self.env["ir.config_parameter"].get_param(PARAM_VALIDATION_DIR))
         # A county of another country: core's builder writes "RO-<code>", which is no RO county.
         self.vat_payer.state_id = self.env.ref("base.state_us_5")
         invoice = self._invoice(self.vat_payer)

@@ -6,7 +6,8 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..services.ciusro_precheck import PARAM_VALIDATION_DIR, validate_documents, validation_dir
+from ..lib.ciusro_validator import RulePack
+from ..services.ciusro_precheck import PARAM_VALIDATION_DIR, validate_documents
 from .common import AnafSimulatorProcess, EfacturaBridgeCase
 
 
@@ -17,7 +18,7 @@ class TestEmagCreditNoteOfficialRules(EfacturaBridgeCase):
         super().setUpClass()
         # The in-process simulator cannot run Saxon; this one runs in a child process.
         cls.simulator.stop()
-        cls.simulator = AnafSimulatorProcess(validation_dir(cls.env))
+        cls.simulator = AnafSimulatorProcess()
         cls.simulator.start()
         cls.addClassCleanup(cls.simulator.stop)
         cls.company.l10n_ro_efb_sandbox_url = cls.simulator.base_url
@@ -35,8 +36,7 @@ class TestEmagCreditNoteOfficialRules(EfacturaBridgeCase):
             self._drain(trap)
 
     def test_credit_note_of_an_emag_invoice_is_accepted_with_a_billing_reference(self):
-        if validation_dir(self.env):
-            self.assertEqual(self.simulator.validation_mode, "official")
+        self.assertEqual(self.simulator.validation_mode, "official")
         invoice = self._emag_invoice(
             self.account,
             lines=[(self.phone, 1, 1000.0, self.tax_21), (self.book, 2, 80.0, self.tax_11)],
@@ -58,16 +58,14 @@ class TestEmagCreditNoteOfficialRules(EfacturaBridgeCase):
         reference = "cac:BillingReference/cac:InvoiceDocumentReference"
         self.assertEqual(self._text(xml, f"{reference}/cbc:ID"), invoice.name)
         self.assertEqual(self._text(xml, f"{reference}/cbc:IssueDate"), "2026-03-02")
-        folder = validation_dir(self.env)
-        if folder:
-            document = self.simulator.upload(upload["index"])["xml"].encode()
-            self.assertEqual(validate_documents(folder, [document]), [[]])
+        document = self.simulator.upload(upload["index"])["xml"].encode()
+        self.assertEqual(validate_documents(RulePack.load(), [document]), [[]])
 
     def test_broken_address_is_rejected_by_anaf_then_fixed_and_resubmitted(self):
         """The demo's story, judged by ANAF's rules rather than by our own pre-check."""
-        if self.simulator.validation_mode != "official":
-            self.skipTest("official CIUS-RO validation folder absent")
-        # As if the pre-check were not configured: the broken document reaches ANAF.
+        self.assertEqual(self.simulator.validation_mode, "official")
+        # The pre-check cannot run (its rule pack folder is gone): the broken document
+        # reaches ANAF, and the invoice says it went unchecked.
         self.env["ir.config_parameter"].set_param(PARAM_VALIDATION_DIR, "/nonexistent")
         # A county of another country: core writes "RO-<code>", which is no Romanian county.
         self.vat_payer.state_id = self.env.ref("base.state_us_5")
@@ -76,6 +74,10 @@ class TestEmagCreditNoteOfficialRules(EfacturaBridgeCase):
 
         self.assertEqual(invoice.l10n_ro_efb_state, "rejected")
         self.assertIn("BR-RO-111", invoice.l10n_ro_efb_message)
+        unchecked = invoice.message_ids.filtered(
+            lambda message: "without the offline CIUS-RO check" in message.body
+        )
+        self.assertIn("/nonexistent is not a CIUS-RO rule pack", unchecked[:1].body)
         self.assertEqual(invoice.l10n_ro_edi_state, "invoice_refused")
         self.assertIn("rejected", invoice.activity_ids.summary)
         self.broken_on_purpose.add(invoice.l10n_ro_edi_index)

@@ -1,35 +1,16 @@
 """Fixtures of the ANAF SPV client and simulator tests (real HTTP on loopback)."""
 
-import importlib.util
-
 import pytest
 
 from anaf_simulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, AnafSimulator
-from anaf_simulator.judge import locate_validation_dir
 from anaf_spv import AnafClient, AnafEndpoints, AnafOAuth
+from ciusro_validator import Validator
 
 
 @pytest.fixture(scope="session")
-def anaf_validation_dir():
-    """The shared official validation folder, or skip the official-rules assertions."""
-    folder = locate_validation_dir()
-    if folder is None:
-        pytest.skip(
-            "official CIUS-RO validation folder absent (/work/shared/validation, "
-            "<repo>/../shared/validation or $ANAF_SIM_VALIDATION_DIR)"
-        )
-    return folder
-
-
-@pytest.fixture(scope="session")
-def anaf_validator(anaf_validation_dir):
-    """The shared ``validate_ciusro`` module, imported by path."""
-    spec = importlib.util.spec_from_file_location(
-        "tests_anaf_validate_ciusro", anaf_validation_dir / "validate_ciusro.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def anaf_validator():
+    """The bridge's validator with the official rules it ships (never skipped)."""
+    return Validator()
 
 
 @pytest.fixture

@@ -4,12 +4,16 @@ Builds 240 eMAG-like documents (B2C with and without CNP in every Bucharest
 sector and in counties, B2B VAT payers and non-payers, long marketplace titles,
 vouchers, discounts, 21 %/11 % VAT, EUR, credit notes) with Odoo's CIUS-RO
 builder as corrected by ``l10n_ro_efactura_bridge``, checks them all with the
-shared ``validate_ciusro.py``, then sends 40 of them through the bridge's
+official rules shipped with the bridge (one child process for the batch), times
+the pre-check of 20 of them one by one as the submission job runs it (child
+process included), then sends 40 of them through the bridge's
 pipeline to the ANAF simulator while it drops upload answers, answers 5xx and
 quota errors. Prints exactly::
 
     ciusro_valid=<documents passing XSD + CIUS-RO>
     ciusro_total=<documents built>
+    precheck_ms_p50=<median milliseconds of one invoice's pre-check>
+    precheck_ms_p95=<95th percentile of the same>
     duplicate_uploads=<uploads beyond one per invoice during the fault run>
     fault_run_accepted=<invoices of the fault run accepted>
     fault_run_total=<invoices of the fault run>
@@ -22,6 +26,7 @@ Diagnostics go to stderr.
 
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -29,10 +34,13 @@ from pathlib import Path
 
 # Under ``odoo-bin shell`` the script comes from stdin: no file, no repository needed.
 REPO = Path(__file__).resolve().parents[2] if "__file__" in globals() else None
-FIGURES = re.compile(r"^(ciusro_valid|ciusro_total|duplicate_uploads|fault_run_\w+)=")
+FIGURES = re.compile(
+    r"^(ciusro_valid|ciusro_total|precheck_ms_p\d+|duplicate_uploads|fault_run_\w+)="
+)
 PG_DEFAULTS = {"PGHOST": "127.0.0.1", "PGPORT": "5432", "PGUSER": "odoo", "PGPASSWORD": "odoo"}
 DOCUMENTS = 240
 FAULT_RUN = 40
+PRECHECK_SAMPLES = 20
 
 
 def orchestrate():
@@ -83,8 +91,10 @@ def bench(env):
         AnafSimulator,
     )
     from odoo.addons.l10n_ro_efactura_bridge.services.ciusro_precheck import (
+        configured_folder,
+        precheck,
+        rule_pack,
         validate_documents,
-        validation_dir,
     )
     from odoo.addons.l10n_ro_efactura_bridge.services.efactura_pipeline import (
         EfacturaPipeline,
@@ -244,16 +254,23 @@ def bench(env):
             build_errors += 1
             log(f"{move.name}: builder errors {sorted(errors)}")
         xmls.append(xml)
-    folder = validation_dir(env)
-    if not folder:
-        raise SystemExit("the shared validation folder is missing: cannot count valid documents")
-    results = validate_documents(folder, xmls)
+    # Raises (and so stops the benchmark) when saxonche or the rules are missing.
+    results = validate_documents(rule_pack(env, configured_folder(env)), xmls)
     valid = sum(1 for problems in results if not problems)
     for move, problems in zip(documents, results, strict=True):
         if problems:
             log(f"{move.name}: {problems[:3]}")
     print(f"ciusro_valid={valid}")
     print(f"ciusro_total={len(documents)}")
+
+    # -- one invoice's pre-check, as the submission job runs it ---------------------
+    milliseconds = []
+    for xml in xmls[:: len(xmls) // PRECHECK_SAMPLES][:PRECHECK_SAMPLES]:
+        started = time.perf_counter()
+        precheck(env, xml)
+        milliseconds.append((time.perf_counter() - started) * 1000)
+    print(f"precheck_ms_p50={statistics.median(milliseconds):.0f}")
+    print(f"precheck_ms_p95={statistics.quantiles(milliseconds, n=20)[-1]:.0f}")
 
     # -- fault run: lost answers, 5xx, quotas -----------------------------------------
     with AnafSimulator(processing_polls=1, use_official_rules=False) as simulator:

@@ -110,3 +110,36 @@ def test_new_order_placed_earlier_is_modified_when_it_reaches_the_seller(esim, e
     assert order["date"] == order["created"] < order["modified"]
     read = esim_api.call("order/read", {"modifiedAfter": order["created"]})["results"]
     assert [found["id"] for found in read] == [order["id"]]
+
+
+def test_shapes_real_payloads_have():
+    """Issue 16: a shipping voucher listed twice, an order eMAG completes
+    later, a cancellation request on an order still new."""
+    sim = make_simulator(seed=6)
+    order = sim.create_order(
+        USER, shipping_tax="15.99", shipping_voucher=True, voucher=False, lines=order_lines(1)
+    )
+    split = order["shipping_tax_voucher_split"][0]
+    assert [v["voucher_id"] for v in order["vouchers"]] == [split["voucher_id"]]
+    assert Decimal(split["value"]) + Decimal(split["vat_value"]) == Decimal("-10.0000")
+    # The simulator's own total counts it once (from the split).
+    expected = (Decimal("82.6446") * Decimal("1.21") + Decimal("15.99") - 10).quantize(
+        Decimal("0.01")
+    )
+    assert gross_total(order) == expected
+
+    incomplete = sim.create_order(USER, complete=False, lines=order_lines(1))
+    assert incomplete["is_complete"] == 0
+    assert not incomplete["customer"]["billing_street"]
+    completed = sim.complete_order(USER, incomplete["id"])
+    assert completed["is_complete"] == 1 and completed["customer"]["billing_street"]
+    assert completed["modified"] >= incomplete["modified"]
+
+    new = sim.create_order(USER, status=1, lines=order_lines(1))
+    requested = sim.customer_cancel(USER, new["id"], request=True)
+    assert requested["status"] == 1 and requested["cancellation_request"]
+
+
+def test_a_day_meets_shipping_vouchers_listed_twice():
+    orders = _orders(9) + make_simulator(seed=9).generate_orders(USER, 200)
+    assert any(order["shipping_tax_voucher_split"] for order in orders)

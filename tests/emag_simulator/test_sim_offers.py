@@ -172,3 +172,37 @@ def test_offer_stock_list_form_behind_a_switch():
         )
         assert response.status_code == 204
         assert sim.get_offer(USER, 1001)["general_stock"] == 7
+
+
+def test_existing_catalogue_read_page_by_page_and_one_offer_per_product(esim, esim_api):
+    """A seller's catalogue made before any connector: read in pages, never doubled."""
+    seeded = esim.seed_catalogue(USER, 250, start_id=5001, prefix="HAND")
+    assert seeded[0]["part_number"] == "HAND-005001"
+    assert len(seeded[0]["ean"][0]) == 13 and seeded[0]["validation_status"]["value"] == 9
+    ids = []
+    for page in (1, 2, 3, 4):
+        results = esim_api.call("product_offer/read", {"currentPage": page, "itemsPerPage": 100})[
+            "results"
+        ]
+        ids += [offer["id"] for offer in results]
+    assert ids == sorted(set(ids)), "every offer once, in id order"
+    assert [offer_id for offer_id in ids if offer_id >= 5001] == list(range(5001, 5251))
+    pnk = seeded[0]["part_number_key"]
+    twin = {
+        "id": 9001,
+        "part_number_key": pnk,
+        "name": "Same product again",
+        "status": 1,
+        "sale_price": 41.3223,
+        "min_sale_price": 35,
+        "max_sale_price": 60,
+        "vat_id": 1,
+        "stock": [{"warehouse_id": 1, "value": 1}],
+    }
+    again = esim_api.save("product_offer/save", twin)
+    assert again["isError"] is True
+    assert f"already have an offer (product id 5001) on product {pnk}" in again["messages"][0]
+    by_ean = {**twin, "part_number_key": None, "ean": seeded[1]["ean"]}
+    assert "product id 5002" in esim_api.save("product_offer/save", by_ean)["messages"][0]
+    with pytest.raises(ValueError):
+        esim.seed_catalogue(USER, 1, start_id=5001, prefix="HAND")

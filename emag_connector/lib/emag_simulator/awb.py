@@ -14,6 +14,7 @@ from . import pdf
 from .nomenclatures import LOCALITY_IDS
 from .orders import CANCELED, FBE, NEW, RETURNED, finalize_by_awb, touch
 from .protocol import ApiError, Response, as_decimal, as_int, error, fmt_datetime, ok
+from .rma import REPLACEMENT_TYPES
 
 PHONE = re.compile(r"^\+?\d{8,11}$")
 AWB_STATUSES = {
@@ -113,10 +114,23 @@ def _owner(state, account, entity):
     raise ApiError("order_id or rma_id is mandatory")
 
 
+def _ships_replacement(rma, entity, label):
+    """Whether an AWB of a return carries a replacement to the customer: the
+    seller sends it from one of its saved addresses. Only replacements go
+    that way (return types 1 and 2)."""
+    sender = entity.get("sender")
+    if not isinstance(sender, dict) or sender.get("address_id") in (None, ""):
+        return False
+    if rma["return_type"] not in REPLACEMENT_TYPES:
+        raise ApiError(f"{label}: only a replacement is delivered to the customer")
+    return True
+
+
 def _validate(state, account, entity):
     record, rma, label = _owner(state, account, entity)
-    # The seller's side: the sender of an order's AWB, the receiver of a return's.
-    seller = "receiver" if rma else "sender"
+    # The seller's side: the sender of an order's AWB, the receiver of a return's
+    # pickup, the sender of a replacement's delivery (the side naming a saved address).
+    seller = "receiver" if rma and not _ships_replacement(rma, entity, label) else "sender"
     entity[seller] = _saved_address(account, entity.get(seller), seller, label)
     _check_party(entity.get("sender"), "sender", label)
     _check_party(entity.get("receiver"), "receiver", label)
@@ -172,7 +186,7 @@ def _issue(state, account, entity, record, rma, courier):
         "created": fmt_datetime(account.now()),
     }
     if rma:
-        awb["awb_type"] = 2
+        awb["awb_type"] = 1 if entity["sender"].get("address_id") not in (None, "") else 2
         rma["awbs"].append({"reservation_id": reservation_id})
         rma["courier_name"] = courier["courier_name"]
     account.awbs[emag_id] = awb

@@ -13,7 +13,8 @@ from urllib.parse import parse_qs
 from .protocol import DATETIME_FORMAT, Response, json_response
 
 ORDER_EVENTS = {
-    "customer_cancel": lambda sim, user, oid, body: sim.customer_cancel(user, oid),
+    "customer_cancel": lambda sim, user, oid, body: sim.customer_cancel(user, oid, **body),
+    "complete": lambda sim, user, oid, body: sim.complete_order(user, oid),
     "emag_cancel": lambda sim, user, oid, body: sim.emag_cancel(user, oid, **body),
     "edit_lines": lambda sim, user, oid, body: sim.edit_order_lines(user, oid, **body),
     "paid": lambda sim, user, oid, body: sim.mark_order_paid(user, oid, **body),
@@ -91,6 +92,13 @@ ENDPOINTS = [
     ("POST", r"/_sim/accounts", _add_account),
     ("PATCH", r"/_sim/accounts/(?P<user>[^/]+)", _configure_account),
     ("POST", r"/_sim/offers", lambda sim, m, q, b: sim.add_offer(b["username"], b["offer"])),
+    (
+        "POST",
+        r"/_sim/catalogue",
+        lambda sim, m, q, b: sim.seed_catalogue(
+            b["username"], b["count"], b.get("start_id", 1), b.get("prefix", "EXT")
+        ),
+    ),
     (
         "GET",
         r"/_sim/offers/(?P<user>[^/]+)/(?P<id>\d+)",

@@ -7,6 +7,7 @@ totals tricky: vouchers with their own VAT split, a VAT-inclusive shipping fee,
 cash on delivery vs. card vs. transfer. The same seed gives the same orders.
 """
 
+import random
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -86,6 +87,12 @@ BANKS = {
 SHIPPING_TAXES = {"RON": ["15.99", "19.99", "0"], "EUR": ["2.99", "0"], "HUF": ["1490", "0"]}
 VOUCHERS = {"RON": "10.00", "EUR": "2.00", "HUF": "1000"}
 DOMAINS = {"RO": "emag.ro", "BG": "emag.bg", "HU": "emag.hu"}
+# What eMAG has not filled in yet on an incomplete order (``is_complete: 0``).
+INCOMPLETE_KEYS = tuple(
+    f"{kind}_{key}"
+    for kind in ("billing", "shipping")
+    for key in ("suburb", "city", "street", "postal_code", "locality_id")
+)
 
 
 # ---------------------------------------------------------------- valid fiscal codes
@@ -140,7 +147,8 @@ def _net(gross, vat):
 
 
 def gross_total(order):
-    """Amount the customer pays (doc §9.5): lines with VAT + voucher splits + shipping."""
+    """Amount the customer pays (doc §9.5): lines with VAT + voucher splits + shipping
+    (a voucher listed in ``vouchers[]`` is always split here, so it is counted once)."""
     total = Decimal(str(order.get("shipping_tax") or 0))
     for split in order.get("shipping_tax_voucher_split") or []:
         total += Decimal(split["value"]) + Decimal(split["vat_value"])
@@ -267,24 +275,38 @@ class OrderGenerator:
         return built
 
     def _voucher(self, line, stamp):
-        gross = VOUCHERS[self.account.currency]
-        vat = line["vat"]
+        """A voucher on the first line: split on it and listed in ``vouchers[]``."""
+        split, entry = self._voucher_entries(VOUCHERS[self.account.currency], line["vat"], stamp)
+        line["product_voucher_split"].append(split)
+        return entry
+
+    def _shipping_voucher(self, order, stamp):
+        """A voucher on the shipping fee, listed twice as eMAG does: in
+        ``shipping_tax_voucher_split`` and whole in ``vouchers[]`` (same id)."""
+        rate = max(Decimal(line["vat"]) for line in order["products"])
+        gross = min(Decimal(VOUCHERS[self.account.currency]), Decimal(str(order["shipping_tax"])))
+        split, entry = self._voucher_entries(
+            gross, str(rate), stamp, name="Transport gratuit", offered_by="emag"
+        )
+        order["shipping_tax_voucher_split"].append(split)
+        order["vouchers"].append(entry)
+
+    def _voucher_entries(self, gross, vat, stamp, name=None, offered_by=None):
+        """``(split, vouchers[] entry)`` of one voucher of ``gross`` at ``vat``."""
         net = _net(gross, vat)
         vat_value = Decimal(gross) - net
         voucher_id = self.state.next_id("voucher")
-        name = self.rng.choice(["Reducere toamnă", "Voucher fidelitate", "Genius cashback"])
-        offered_by = self.rng.choice(["vendor", "emag"])
-        line["product_voucher_split"].append(
-            {
-                "voucher_id": voucher_id,
-                "value": money(-net),
-                "vat_value": money(-vat_value),
-                "vat": vat,
-                "offered_by": offered_by,
-                "voucher_name": name,
-            }
-        )
-        return {
+        name = name or self.rng.choice(["Reducere toamnă", "Voucher fidelitate", "Genius cashback"])
+        offered_by = offered_by or self.rng.choice(["vendor", "emag"])
+        split = {
+            "voucher_id": voucher_id,
+            "value": money(-net),
+            "vat_value": money(-vat_value),
+            "vat": vat,
+            "offered_by": offered_by,
+            "voucher_name": name,
+        }
+        entry = {
             "id": str(voucher_id),
             "voucher_id": voucher_id,
             "voucher_name": name,
@@ -296,6 +318,7 @@ class OrderGenerator:
             "created": stamp,
             "modified": stamp,
         }
+        return split, entry
 
     def build(
         self,
@@ -309,8 +332,15 @@ class OrderGenerator:
         shipping_tax=None,
         date=None,
         observation=None,
+        shipping_voucher=False,
+        cancellation_request=None,
     ):
-        """Return ``(order dict, finalized_at, canceled_at)``; None args are drawn at random."""
+        """Return ``(order dict, finalized_at, canceled_at)``; None args are drawn at random.
+
+        ``shipping_voucher``: a voucher on the shipping fee, listed both in
+        ``shipping_tax_voucher_split`` and in ``vouchers[]``;
+        ``cancellation_request``: the customer's request, as eMAG shows it
+        (on a new order too)."""
         rng, account = self.rng, self.account
         moment = date or account.now() - timedelta(minutes=rng.randint(1, 90))
         stamp = fmt_datetime(moment)
@@ -378,6 +408,10 @@ class OrderGenerator:
             "weekend_delivery": 0,
             "enforced_vendor_courier_accounts": None,
         }
+        if shipping_voucher and Decimal(str(shipping_tax)) > 0:
+            self._shipping_voucher(order, stamp)
+        if cancellation_request:
+            order["cancellation_request"] = cancellation_request
         if payment_mode_id == 3:
             order["payment_status"] = 1
             order["cashed_co"] = float(gross_total(order))
@@ -390,10 +424,21 @@ class OrderGenerator:
             order["reason_cancellation"] = cancellation_reason(2)
         return order, finalized_at, canceled_at
 
-    def create(self, **options):
-        """Build an order and store it in the account (announcing it via callbacks)."""
+    def create(self, complete=True, **options):
+        """Build an order and store it in the account (announcing it via callbacks).
+
+        ``complete=False``: eMAG is still completing the customer's details
+        (``is_complete: 0``, no address yet); :func:`complete_order` fills
+        them in later."""
         order, finalized_at, canceled_at = self.build(**options)
-        return register_order(self.state, self.account, order, finalized_at, canceled_at)
+        pending = None
+        if not complete:
+            order["is_complete"] = 0
+            pending = {key: order["customer"][key] for key in INCOMPLETE_KEYS}
+            order["customer"].update(dict.fromkeys(INCOMPLETE_KEYS, ""))
+        record = register_order(self.state, self.account, order, finalized_at, canceled_at)
+        record.pending_customer = pending
+        return record
 
     def create_day(self, count, hours=24):
         """``count`` orders spread over the last ``hours``, in a realistic mix of states."""
@@ -405,5 +450,23 @@ class OrderGenerator:
             order_type = 2 if self.rng.random() < 0.1 else SELLER
             if order_type == 2 and status == 1:
                 status = 2  # FBE orders are processed by eMAG and never wait for an ack
-            records.append(self.create(status=status, order_type=order_type, date=moment))
+            records.append(
+                self.create(
+                    status=status,
+                    order_type=order_type,
+                    date=moment,
+                    **self._quirks(status, moment),
+                )
+            )
         return records
+
+    @staticmethod
+    def _quirks(status, moment):
+        """Shapes of real payloads a day brings now and then: a shipping voucher
+        listed twice, a cancellation request on an order still new. Drawn from
+        a random source of their own, so the rest of a seeded day stays as it was."""
+        quirks = random.Random(f"quirks:{moment.isoformat()}:{status}")
+        options = {"shipping_voucher": quirks.random() < 0.05}
+        if status == NEW and quirks.random() < 0.02:
+            options["cancellation_request"] = "Clientul a solicitat anularea comenzii"
+        return options

@@ -388,6 +388,59 @@ def _set_validation(account, offer, warnings):
         offer.setdefault("doc_errors", None)
 
 
+def ean13(number):
+    """A valid EAN-13 built on ``number`` (twelve digits, then the check digit)."""
+    body = f"{int(number):012d}"[-12:]
+    total = sum(int(digit) * (3 if index % 2 else 1) for index, digit in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def catalogue_entity(offer_id, prefix="EXT", ean_base=594_100_000_000):
+    """One offer a seller created on eMAG before any connector (documentation included)."""
+    price = 20 + (offer_id * 7) % 480
+    return {
+        "id": offer_id,
+        "category_id": 3120,
+        "name": f"Produs existent {prefix} {offer_id}",
+        "part_number": f"{prefix}-{offer_id:06d}",
+        "brand": "Exemplu",
+        "status": 1,
+        "sale_price": f"{price:.4f}",
+        "min_sale_price": f"{price * 0.5:.4f}",
+        "max_sale_price": f"{price * 2:.4f}",
+        "vat_id": 1,
+        "stock": [{"warehouse_id": 1, "value": offer_id % 40}],
+        "handling_time": [{"warehouse_id": 1, "value": 1}],
+        "ean": [ean13(ean_base + offer_id)],
+        "warranty": 24,
+    }
+
+
+def seed_catalogue(state, account, entities):
+    """Store offers created outside any connector, approved, without the API's checks.
+
+    Meant for large catalogues (the checks of ``product_offer/save`` scan
+    every offer of the account); the rule the checks protect still holds:
+    one offer per part number, EAN and catalogue product per seller.
+    """
+    part_numbers = {offer.get("part_number") for offer in account.offers.values()}
+    eans = {ean for offer in account.offers.values() for ean in offer.get("ean") or []}
+    for entity in entities:
+        offer_id = int(entity["id"])
+        label = f"Product id {offer_id}"
+        number = _normalize_part_number(entity["part_number"])
+        if offer_id in account.offers or number in part_numbers:
+            raise ApiError(f"{label}: part_number {number} or id is already used")
+        if eans & set(entity.get("ean") or []):
+            raise ApiError(f"{label}: EAN already used by another offer of this seller")
+        offer = _create(state, account, dict(entity), offer_id, None, [])
+        offer["validation_status"] = 9
+        account.offers[offer_id] = offer
+        part_numbers.add(number)
+        eans.update(offer["ean"])
+    return len(entities)
+
+
 def _save_many(ctx, save_one):
     messages = []
     for entity in ctx.entities():

@@ -38,6 +38,8 @@ RMA_STATUS_TRANSITIONS = {
     7: frozenset({7}),
 }
 
+REPLACEMENT_TYPES = frozenset({1, 2})
+REPLACEMENT_KEYS = ("product_emag_id", "product_id", "product_name", "product_quantity")
 RETURN_TYPES = {
     1: "replacement same product",
     2: "replacement other product",
@@ -57,8 +59,13 @@ def create_return(
     request_status=2,
     pickup_method=1,
     observations="Produsul nu funcționează",
+    replacement=None,
 ):
-    """eMAG-side event: a customer opens a return on some lines of an order."""
+    """eMAG-side event: a customer opens a return on some lines of an order.
+
+    ``replacement`` (return type 2): ``{"product_id": seller id, "quantity"}``
+    of the other product the customer wants; type 1 names the returned one.
+    """
     record = state.order(account, order_id)
     if record is None:
         raise ValueError(f"Order {order_id} does not exist for {account.username}")
@@ -84,6 +91,23 @@ def create_return(
                 "retained_amount": 0,
             }
         )
+    wanted = None
+    if return_type == 2 and replacement:
+        offer = account.offers.get(int(replacement["product_id"])) or {}
+        wanted = {
+            "product_emag_id": offer.get("mkt_id"),
+            "product_id": int(replacement["product_id"]),
+            "product_name": offer.get("name"),
+            "product_quantity": int(replacement.get("quantity", 1)),
+        }
+    elif return_type == 1:
+        first = products[0]
+        wanted = {
+            "product_emag_id": first["product_emag_id"],
+            "product_id": first["product_id"],
+            "product_name": first["product_name"],
+            "product_quantity": first["quantity"],
+        }
     now = account.now()
     stamp = fmt_datetime(now)
     customer = order["customer"]
@@ -109,10 +133,7 @@ def create_return(
         "customer_account_iban": None,
         "customer_account_bank": None,
         "customer_account_beneficiary": None,
-        "replacement_product_emag_id": None,
-        "replacement_product_id": None,
-        "replacement_product_name": None,
-        "replacement_product_quantity": None,
+        **{f"replacement_{key}": (wanted or {}).get(key) for key in REPLACEMENT_KEYS},
         "observations": observations,
         "request_status": request_status,
         "request_status_reason": None,

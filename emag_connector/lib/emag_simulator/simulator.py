@@ -14,7 +14,7 @@ from . import awb as awb_module
 from .callbacks import CallbackDispatcher
 from .faults import FaultPlan
 from .generator import OrderGenerator, gross_total
-from .offers import offer_view, save_product_offer
+from .offers import catalogue_entity, offer_view, save_product_offer, seed_catalogue
 from .orders import (
     CANCELED,
     FINALIZED,
@@ -170,6 +170,27 @@ class EmagSimulator:
                 raise ValueError("; ".join(exc.messages)) from exc
             return self.get_offer(username, offer["id"])
 
+    def seed_catalogue(self, username, count, start_id=1, prefix="EXT", ean_base=594_100_000_000):
+        """An existing catalogue: ``count`` offers the seller created on eMAG by hand.
+
+        Offer ``n`` (``start_id`` ≤ n) has part number ``{prefix}-{n:06d}``, one
+        EAN (:func:`~.offers.ean13` of ``ean_base + n``), an approved
+        documentation of its own, a price and a stock. Returns the offers as
+        ``product_offer/read`` shows them."""
+        account = self.state.account(username)
+        entities = [
+            catalogue_entity(n, prefix, ean_base) for n in range(start_id, start_id + count)
+        ]
+        with self.state.lock:
+            try:
+                seed_catalogue(self.state, account, entities)
+            except ApiError as exc:
+                raise ValueError("; ".join(exc.messages)) from exc
+            return [
+                self.state.snapshot(offer_view(account, account.offers[e["id"]], False))
+                for e in entities
+            ]
+
     def add_catalog_product(self, name, brand, category_id, eans=(), pnk=None):
         """A product of another seller, so offers can attach by PNK or EAN."""
         product = self.state.add_catalog_product(name, brand, category_id, eans, pnk=pnk)
@@ -192,7 +213,10 @@ class EmagSimulator:
     def create_order(self, username, **options):
         """Generate one order; options: ``status``, ``order_type``, ``payment_mode_id``,
         ``b2b``, ``locker``, ``voucher``, ``shipping_tax``, ``date`` (naive local
-        datetime), ``observation``, ``lines`` (``[{"product_id", "quantity"}]``).
+        datetime), ``observation``, ``lines`` (``[{"product_id", "quantity"}]``),
+        ``shipping_voucher`` (a shipping voucher listed in ``vouchers[]`` too),
+        ``cancellation_request`` (text), ``complete`` (False: ``is_complete: 0``
+        until :meth:`complete_order`).
         Unset options are drawn from the seeded random source."""
         account = self.state.account(username)
         with self.state.lock:
@@ -222,14 +246,26 @@ class EmagSimulator:
         with self.state.lock:
             return [self.state.snapshot(r.data) for r in account.orders.values()]
 
-    def customer_cancel(self, username, order_id):
-        """The customer cancels: a new order is canceled by eMAG (reason 2); an
-        acknowledged one gets a ``cancellation_request``. Fires the cancel callback."""
+    def complete_order(self, username, order_id):
+        """eMAG completes the customer's details of an incomplete order
+        (``is_complete`` 0 -> 1)."""
         with self.state.lock:
             account, record = self._order_record(username, order_id)
-            if record.status == NEW:
+            record.data["customer"].update(record.pending_customer or {})
+            record.pending_customer = None
+            record.data["is_complete"] = 1
+            touch(account, record)
+            return self.state.snapshot(record.data)
+
+    def customer_cancel(self, username, order_id, request=False):
+        """The customer cancels: a new order is canceled by eMAG (reason 2); an
+        acknowledged one gets a ``cancellation_request``, and so does a new one
+        with ``request`` (eMAG does both). Fires the cancel callback."""
+        with self.state.lock:
+            account, record = self._order_record(username, order_id)
+            if record.status == NEW and not request:
                 set_status(account, record, CANCELED, reason_id=2)
-            elif record.status in (IN_PROGRESS, PREPARED):
+            elif record.status in (NEW, IN_PROGRESS, PREPARED):
                 record.data["cancellation_request"] = "Clientul a solicitat anularea comenzii"
             else:
                 raise ValueError(
@@ -305,12 +341,23 @@ class EmagSimulator:
             touch(account, record)
             return self.state.snapshot(record.data)
 
+    def forget_finalization_date(self, username, order_id):
+        """eMAG shows a finalized order without its ``finalization_date``
+        (null, as seen in production): the 48-hour and return windows then
+        have no start."""
+        with self.state.lock:
+            account, record = self._order_record(username, order_id)
+            record.data["finalization_date"] = None
+            touch(account, record)
+            return self.state.snapshot(record.data)
+
     # -------------------------------------------------------------------- returns
 
     def create_return(self, username, order_id, **options):
         """A customer return (RMA) on an order; options: ``lines``
         (``[{"order_line_id", "quantity"}]``), ``return_type``, ``return_reason``,
-        ``request_status``, ``pickup_method``, ``observations``."""
+        ``request_status``, ``pickup_method``, ``observations``, ``replacement``
+        (type 2: ``{"product_id", "quantity"}`` of the product wanted instead)."""
         account = self.state.account(username)
         with self.state.lock:
             return self.state.snapshot(create_return(self.state, account, order_id, **options))
@@ -386,7 +433,9 @@ class EmagSimulator:
         """Load accounts, offers, orders and returns from a dict or a JSON file.
 
         Format: ``{"accounts": [{"username", "password", "platform", "settings": {...},
-        "offers": [product_offer entities], "orders": {"count": N, "hours": 24},
+        "offers": [product_offer entities], "catalogue": {"count": N, "start_id": 1,
+        "prefix": "EXT"} (offers created outside any connector, see ``seed_catalogue``),
+        "orders": {"count": N, "hours": 24},
         "returns": N}]}``. Returns the list of account usernames created."""
         if not isinstance(seed, dict):
             seed = json.loads(Path(seed).read_text(encoding="utf-8"))
@@ -401,6 +450,8 @@ class EmagSimulator:
             )
             for offer in spec.get("offers", []):
                 self.add_offer(username, offer)
+            if spec.get("catalogue"):
+                self.seed_catalogue(username, **spec["catalogue"])
             orders_spec = spec.get("orders") or {}
             if orders_spec.get("count"):
                 self.generate_orders(username, orders_spec["count"], orders_spec.get("hours", 24))

@@ -21,6 +21,8 @@ class OrderRecord:
     data: dict
     finalized_at: object = None  # naive local datetime of the last move to status 4
     canceled_at: object = None  # naive local datetime of the last move to status 0
+    # Customer details eMAG fills in later on an incomplete order (``is_complete: 0``).
+    pending_customer: dict = None
 
     @property
     def id(self):

@@ -18,7 +18,9 @@ def main(argv=None):
     parser.add_argument(
         "--seconds", type=float, default=0.0, help="minimum processing time of an upload"
     )
-    parser.add_argument("--validation-dir", help="folder holding validate_ciusro.py")
+    parser.add_argument(
+        "--validation-dir", help="rule pack folder (default: the rules shipped with the bridge)"
+    )
     parser.add_argument(
         "--builtin-rules",
         action="store_true",

@@ -5,35 +5,35 @@ the UBL 2.1 schema and refuses it on the spot (``ExecutionStatus="1"``); an
 asynchronous pass then runs the EN16931 + CIUS-RO schematron, whose verdict is
 read through ``stareMesaj`` (``ok``/``nok``).
 
-The simulator mirrors both steps with the official artefacts of the shared
-validation folder: ``validate_ciusro.py`` is imported by path at run time
-(never copied into this repository), so a ``nok`` carries the real rule ids.
-When that folder is absent a handful of built-in checks stand in, and a log
-line says so.
+The simulator mirrors both steps with the official rules that ship with the
+bridge (``ciusro_validator``), so a ``nok`` carries the real rule ids. Without
+``saxonche``, or with ``use_official_rules=False``, a handful of built-in checks
+stand in, and a log line says so.
 """
 
-import importlib.util
 import logging
 import os
 import re
-import tempfile
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from lxml import etree
+
+try:  # inside Odoo: odoo.addons.l10n_ro_efactura_bridge.lib.anaf_simulator
+    from ..ciusro_validator import RulePack, Validator, saxon_available
+except ImportError:  # standalone, with the bridge's lib/ on the path
+    from ciusro_validator import RulePack, Validator, saxon_available
 
 _logger = logging.getLogger(__name__)
 
 VALIDATION_DIR_ENV = "ANAF_SIM_VALIDATION_DIR"
-VALIDATOR_FILE = "validate_ciusro.py"
 CIUS_RO_ID = "urn:cen.eu:en16931:2017#compliant#urn:efactura.mfinante.ro:CIUS-RO:1.0.1"
 UBL_NAMESPACES = {
     "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2": "Invoice",
     "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2": "CreditNote",
 }
 # Which UBL root each upload ``standard`` announces; CII and RASP are only
-# checked for well-formedness (no official rules for them in the shared folder).
+# checked for well-formedness (the official rules cover UBL only).
 STANDARD_ROOTS = {"UBL": "Invoice", "CN": "CreditNote"}
 _COUNTIES = "AB AG AR B BC BH BN BR BT BV BZ CJ CL CS CT CV DB DJ GJ GL GR HD HR IF IL IS MH MM"
 _COUNTIES += " MS NT OT PH SB SJ SM SV TL TM TR VL VN VS"
@@ -42,16 +42,12 @@ _NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
 }
-_LEADING_RULE_RE = re.compile(r"^\[[^\]]*\]-?\s*")
 
-# Process-wide: the validator module keeps its compiled XSLT in a module
-# global, so importing it once per folder compiles the rules once per process.
-# Saxon calls are serialised because several simulators may share them.
+# Process-wide: one validator per rule pack compiles the rules once per process.
+# Its calls (Saxon and lxml) are serialised because several simulators may share it.
 _validators = {}
 _validators_lock = threading.Lock()
-_saxon_lock = threading.Lock()
-_xsd_lock = threading.Lock()
-_xsd_cache = {}
+_rules_lock = threading.Lock()
 
 
 def _parser():
@@ -70,34 +66,11 @@ class Finding:
         return f"E: validari globale  SCHEMATRON   eroare: [{self.rule_id}]-{self.text}"
 
 
-def repo_validation_dir():
-    """``<repo>/../shared/validation``: where the CI checkout keeps the shared folder."""
-    return Path(__file__).resolve().parents[3].parent / "shared" / "validation"
-
-
-def locate_validation_dir(explicit=None):
-    """Return the first folder holding ``validate_ciusro.py``, or ``None``.
-
-    Looked up in order: ``explicit``, ``$ANAF_SIM_VALIDATION_DIR``, then the
-    sibling ``shared/validation`` of the repository root.
-    """
-    candidates = [explicit, os.environ.get(VALIDATION_DIR_ENV), repo_validation_dir()]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / VALIDATOR_FILE).is_file():
-            return Path(candidate).resolve()
-    return None
-
-
-def _load_validator(folder):
+def _shared_validator(rule_pack):
     with _validators_lock:
-        if folder not in _validators:
-            spec = importlib.util.spec_from_file_location(
-                f"_anaf_sim_validate_ciusro_{len(_validators)}", folder / VALIDATOR_FILE
-            )
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            _validators[folder] = module
-        return _validators[folder]
+        if rule_pack.folder not in _validators:
+            _validators[rule_pack.folder] = Validator(rule_pack)
+        return _validators[rule_pack.folder]
 
 
 def _upload_refusal(detail, line=1, column=1):
@@ -111,24 +84,26 @@ def _upload_refusal(detail, line=1, column=1):
 class Judge:
     """Validates uploads with the official rules when available, else built-in checks.
 
-    :param validation_dir: folder holding ``validate_ciusro.py``; ``None``
-        looks it up (see :func:`locate_validation_dir`)
+    :param validation_dir: a rule pack folder (see ``ciusro_validator.RulePack``);
+        ``None`` takes ``$ANAF_SIM_VALIDATION_DIR``, else the rules shipped with the bridge
     :param use_official_rules: ``False`` forces the built-in checks
     """
 
     def __init__(self, validation_dir=None, use_official_rules=True):
-        folder = locate_validation_dir(validation_dir) if use_official_rules else None
-        self._validator = _load_validator(folder) if folder else None
-        self.validation_dir = folder
-        if folder:
-            _logger.info("ANAF simulator: official UBL 2.1 XSD + CIUS-RO rules from %s", folder)
+        self._validator = None
+        builtin = "using built-in checks only: well-formedness, UBL root, BR-RO-001, BR-RO-010, "
+        builtin += "BR-RO-020, BR-RO-110/111, BR-RO-120"
+        if not use_official_rules:
+            _logger.warning("ANAF simulator: official rules turned off; %s", builtin)
+        elif not saxon_available():
+            _logger.warning("ANAF simulator: saxonche is not installed; %s", builtin)
         else:
-            _logger.warning(
-                "ANAF simulator: official validation folder not found (%s unset, %s absent); "
-                "using built-in checks only: well-formedness, UBL root, BR-RO-001, BR-RO-010, "
-                "BR-RO-020, BR-RO-110/111, BR-RO-120",
-                VALIDATION_DIR_ENV,
-                repo_validation_dir(),
+            rule_pack = RulePack.load(validation_dir or os.environ.get(VALIDATION_DIR_ENV))
+            self._validator = _shared_validator(rule_pack)
+            _logger.info(
+                "ANAF simulator: official UBL 2.1 XSD + CIUS-RO %s rules from %s",
+                rule_pack.version,
+                rule_pack.folder,
             )
 
     @property
@@ -156,21 +131,14 @@ class Judge:
             )
         if not self._validator:
             return None
-        schema = self._schema(root_name)
-        with _xsd_lock:
+        with _rules_lock:
+            schema = self._validator.schema(root_name)
             valid = schema.validate(root)
             errors = list(schema.error_log)
         if valid:
             return None
         first = errors[0]
         return _upload_refusal(first.message, first.line, first.column)
-
-    def _schema(self, root_name):
-        path = Path(self._validator.XSD[root_name])
-        with _xsd_lock:
-            if path not in _xsd_cache:
-                _xsd_cache[path] = etree.XMLSchema(etree.parse(str(path), _parser()))
-            return _xsd_cache[path]
 
     # -- asynchronous processing -----------------------------------------
 
@@ -191,15 +159,10 @@ class Judge:
         return ("nok" if findings else "ok"), findings
 
     def _official(self, xml_bytes):
-        # The shared validator reads files; a private temp file per document.
-        with tempfile.TemporaryDirectory(prefix="anaf-sim-") as folder:
-            path = Path(folder) / "document.xml"
-            path.write_bytes(xml_bytes)
-            with _saxon_lock:
-                result = self._validator.validate(path)
+        with _rules_lock:
+            result = self._validator.validate(xml_bytes)
         findings = [
-            Finding(error["id"] or "UNKNOWN", _LEADING_RULE_RE.sub("", error["text"]))
-            for error in result["rule_errors"]
+            Finding(error["id"] or "UNKNOWN", error["text"]) for error in result["rule_errors"]
         ]
         findings += [Finding("XSD", text) for text in result["xsd_errors"]]
         return findings

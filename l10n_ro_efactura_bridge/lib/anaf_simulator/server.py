@@ -47,8 +47,8 @@ class AnafSimulator(OAuthRoutes, SpvRoutes, ControlRoutes):
     :param processing_polls: status/list queries answered "in prelucrare"
         before the verdict shows
     :param processing_seconds: minimum age of an upload before its verdict shows
-    :param validation_dir: folder with ``validate_ciusro.py``; ``None`` looks
-        in ``$ANAF_SIM_VALIDATION_DIR`` then ``<repo>/../shared/validation``
+    :param validation_dir: a rule pack folder; ``None`` takes
+        ``$ANAF_SIM_VALIDATION_DIR``, else the rules shipped with the bridge
     :param use_official_rules: ``False`` forces the built-in checks
     :param access_token_ttl: seconds (ANAF: 90 days)
     :param refresh_token_ttl: seconds (ANAF: 365 days)
