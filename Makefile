@@ -4,10 +4,11 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 ONLY ?=
 
-.PHONY: help venv test test-pure test-odoo lint format demo bench screenshots clean
+.PHONY: help venv test test-pure test-odoo test-peers lint format demo bench screenshots clean
 
 help:
 	@echo "make test    - pure tests, then the Odoo tests when an Odoo tree is found (ODOO_PATH, /opt/odoo)"
+	@echo "make test-peers - Odoo core's tests of the modules we extend, with our addons installed"
 	@echo "make demo    - Odoo on http://localhost:8069 with both addons, against the eMAG and ANAF sandboxes"
 	@echo "make bench   - benchmarks, one name=value line per figure (ONLY=api for one of them)"
 	@echo "make screenshots - refresh docs/images/ from the demo (headless Chromium)"
@@ -24,6 +25,9 @@ test-pure: venv
 
 test-odoo: venv
 	@TEST_LAYERS=odoo $(PY) tools/run_tests.py
+
+test-peers: venv
+	@$(PY) tools/run_peers.py
 
 lint: venv
 	@$(PY) -m ruff check .

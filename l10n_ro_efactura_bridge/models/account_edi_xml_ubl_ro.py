@@ -38,8 +38,11 @@ class AccountEdiXmlUblRo(models.AbstractModel):
       code (BR-RO-100/101), not only from a city typed exactly ``SECTORn``;
     * lengths capped as CIUS-RO demands; an item name over 100 characters is
       shortened and the full name goes to the item description (BR-RO-L100);
-    * an individual buyer is identified by the CNP they gave, or 13 zeros, as
-      legal registration id only: never as a VAT id (BR-CO-09);
+    * a consumer (a buyer with no VAT, CUI or trade-register number, whatever
+      its *Company* box says: ``res.partner._l10n_ro_efb_is_consumer``) is
+      identified by the CNP they gave, or 13 zeros, as legal registration id
+      only: never as a VAT id (BR-CO-09). Every other buyer gets core's party
+      node unchanged;
     * a credit note references the invoice it corrects (BG-3).
     """
 
@@ -71,7 +74,7 @@ class AccountEdiXmlUblRo(models.AbstractModel):
     def _get_party_node(self, vals):
         party_node = super()._get_party_node(vals)
         commercial_partner = vals["partner"].commercial_partner_id
-        if vals["role"] == "customer" and not commercial_partner.is_company:
+        if vals["role"] == "customer" and commercial_partner._l10n_ro_efb_is_consumer():
             # A consumer has no VAT registration: CNP (or 13 zeros) as BT-47 only.
             party_node["cac:PartyTaxScheme"] = None
             party_node["cac:PartyLegalEntity"]["cbc:CompanyID"] = {

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -361,74 +362,61 @@ class AccountMove(models.Model):
     def _l10n_ro_edi_fetch_invoices(self):
         """Core's "Synchronize with ANAF" (button and daily cron) for the current company.
 
-        Both halves of core's synchronization still happen, as queue jobs
-        against the company's configured ANAF environment:
+        The bridge takes over only what it owns:
 
-        * sent invoices: the ones the bridge follows get their next step
-          queued, and the ones core sent before the bridge was installed are
-          taken over. Core's own judging is not called: it would judge the
-          same invoices a second time with the pitfalls the bridge avoids (and
-          declare unindexed ones refused after 3 days while the bridge is
-          still recovering them);
-        * received invoices: a job imports the suppliers' invoices as vendor
-          bills through core's own bill import (``services/received_bills.py``).
+        * the invoices it follows (any ``l10n_ro_efb_state``) get their next
+          step queued, and core's judging does not see them: judging them a
+          second time would bring back the pitfalls the bridge avoids (and
+          declare an unindexed one refused after 3 days while the bridge is
+          still recovering it);
+        * the sandbox environment, which core cannot reach (its requests go to
+          api.anaf.ro): there the received bills are imported by a job through
+          the bridge's client (``services/received_bills.py``), into core's
+          own bill import.
+
+        Everything else is core's synchronization, unchanged: the received
+        bills of the ANAF environments and the invoices core itself sent
+        (before the bridge was installed) are judged the way core's tests
+        assert.
         """
         company = self.env.company
+        followed = self.search(
+            [("company_id", "=", company.id), ("l10n_ro_efb_state", "in", ACTIVE_STATES)]
+        )
+        for move in followed:
+            move._l10n_ro_efb_schedule()
+        if company.l10n_ro_efb_environment != "sandbox":
+            core_sync = self.with_context(l10n_ro_efb_core_sync=True)
+            return super(AccountMove, core_sync)._l10n_ro_edi_fetch_invoices()
         if not company.l10n_ro_edi_access_token and not company.l10n_ro_edi_refresh_token:
             raise UserError(
                 _("Generate an ANAF token in the e-Factura settings before synchronizing.")
             )
-        self._l10n_ro_efb_adopt_core_sent(company)
-        moves = self.search(
-            [("company_id", "=", company.id), ("l10n_ro_efb_state", "in", ACTIVE_STATES)]
-        )
-        for move in moves:
-            move._l10n_ro_efb_schedule()
         company._l10n_ro_efb_queue_bill_sync()
+        return None
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        # Core's synchronization judges only the invoices the bridge does not follow.
+        if self.env.context.get("l10n_ro_efb_core_sync"):
+            domain = Domain(domain) & Domain("l10n_ro_efb_state", "=", False)
+        return super()._search(domain, *args, **kwargs)
 
     def action_l10n_ro_edi_fetch_invoices(self):
-        """Core's "Synchronize with ANAF" menu entry: say that the work is queued."""
+        """Core's "Synchronize with ANAF" menu entry: say what is left to the background."""
         reload = super().action_l10n_ro_edi_fetch_invoices()
+        if self.env.company.l10n_ro_efb_environment == "sandbox":
+            message = _(
+                "Synchronization with ANAF queued: received bills and invoice statuses "
+                "appear here in a few moments."
+            )
+        else:
+            message = _(
+                "Synchronized with ANAF. The invoices sent through the e-Factura bridge are "
+                "checked in the background: their statuses follow in a few moments."
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": _(
-                    "Synchronization with ANAF queued: received bills and invoice statuses "
-                    "appear here in a few moments."
-                ),
-                "next": reload,
-            },
+            "params": {"type": "info", "message": message, "next": reload},
         }
-
-    @api.model
-    def _l10n_ro_efb_adopt_core_sent(self, company):
-        """Follow the invoices core itself sent (before the bridge was installed).
-
-        Without this they would stay "Sent" in core's eyes forever, since
-        core's judging no longer runs. An unindexed one is recovered through
-        ANAF's message list before anything is uploaded again.
-        """
-        orphans = self.search(
-            [
-                ("company_id", "=", company.id),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("state", "=", "posted"),
-                ("l10n_ro_efb_state", "=", False),
-                ("l10n_ro_edi_state", "in", ("invoice_sent", "invoice_not_indexed")),
-            ]
-        )
-        for move in orphans:
-            if move.l10n_ro_edi_index:
-                move.l10n_ro_efb_state = "sent"
-            else:
-                move.write(
-                    {
-                        "l10n_ro_efb_state": "waiting",
-                        "l10n_ro_efb_upload_pending_since": min(
-                            move.l10n_ro_edi_document_ids.mapped("create_date")
-                        ),
-                    }
-                )
-        return orphans

@@ -22,6 +22,23 @@ class ResPartner(models.Model):
             if not stdnum_cnp.is_valid(partner.l10n_ro_efb_cnp):
                 raise ValidationError(_("%(cnp)s is not a valid CNP.", cnp=partner.l10n_ro_efb_cnp))
 
+    def _l10n_ro_efb_is_consumer(self):
+        """Whether e-Factura treats this buyer as a consumer (B2C).
+
+        Tax status follows the registration, not the *Company* box: a buyer
+        with a VAT number, a CUI (``company_registry``, which l10n_ro fills
+        from the VAT) or a trade-register number (``nrc``, "J12/345/2019") is a
+        business (``upload``, core's party node untouched); only a buyer with
+        none is a consumer. A CNP (or 13 zeros) typed in the VAT field is a
+        person's number, not a VAT registration.
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        vat = (partner.vat or "").strip()
+        has_vat = len(vat) > 1 and not (len(vat) == 13 and vat.isdigit())  # "/": no VAT, as core
+        registered = (partner.company_registry or "").strip() or (partner.nrc or "").strip()
+        return not has_vat and not registered
+
     def _l10n_ro_efb_buyer_identifier(self):
         """The CNP to write for an individual buyer, ``False`` when none was given.
 

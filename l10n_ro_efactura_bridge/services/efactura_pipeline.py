@@ -143,7 +143,7 @@ class EfacturaPipeline:
             self._refuse(move, problems, invalid=True)
             return
         partner = move.commercial_partner_id
-        b2c = not partner.is_company
+        b2c = partner._l10n_ro_efb_is_consumer()
         # Business buyers without a Romanian CUI are flagged "extern" as ANAF asks.
         extern = not b2c and partner.country_id.code not in (False, "RO")
         standard = "CN" if move.move_type == "out_refund" else "UBL"

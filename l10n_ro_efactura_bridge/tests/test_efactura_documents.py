@@ -2,8 +2,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Invoices of every buyer kind reach ANAF and come back accepted, with a valid CIUS-RO XML."""
 
+from contextlib import ExitStack, contextmanager
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
+from ..models.account_edi_xml_ubl_ro import AccountEdiXmlUblRo
 from .common import LONG_NAME, NS, EfacturaBridgeCase
 
 BUYER = "cac:AccountingCustomerParty/cac:Party"
@@ -77,6 +81,54 @@ class TestEfacturaDocuments(EfacturaBridgeCase):
         scheme = f"{BUYER}/cac:PartyTaxScheme"
         self.assertEqual(self._text(xml, f"{scheme}/cbc:CompanyID"), "RO43567824")
         self.assertEqual(self._text(xml, f"{scheme}/cac:TaxScheme/cbc:ID"), "VAT")
+
+    @contextmanager
+    def _core_builder(self):
+        """Core's CIUS-RO builder as it is without the bridge: every override of ours skipped."""
+        builder_class = type(self.env["account.edi.xml.ubl_ro"])
+        with ExitStack() as stack:
+            for name, member in vars(AccountEdiXmlUblRo).items():
+                if callable(member) and not name.startswith("__"):
+
+                    def core(builder, *args, _name=name, **kwargs):
+                        return getattr(super(AccountEdiXmlUblRo, builder), _name)(*args, **kwargs)
+
+                    stack.enter_context(patch.object(builder_class, name, core))
+            yield
+
+    def test_business_buyer_gets_cores_xml_whatever_the_company_box(self):
+        """A registered buyer is a business: its (non-eMAG) invoice is core's XML, unchanged."""
+        builder = self.env["account.edi.xml.ubl_ro"]
+        buyers = {
+            "VAT number": self.vat_payer.copy({"is_company": False}),
+            "CUI only": self.vat_payer.copy(
+                {"is_company": False, "vat": False, "company_registry": "43567824"}
+            ),
+            "trade-register number only": self.vat_payer.copy(
+                {"is_company": False, "vat": False, "company_registry": False}
+            ),
+        }
+        buyers["trade-register number only"].nrc = "J12/345/2019"
+        invoices = self.env["account.move"]
+        for label, buyer in buyers.items():
+            with self.subTest(buyer=label):
+                invoice = self._invoice(buyer, lines=[(self.book, 2, 80.0, self.tax_11)])
+                self.assertFalse(invoice._emag_account(), "not an eMAG invoice")
+                xml, errors = builder._export_invoice(invoice)
+                with self._core_builder():
+                    core_xml, core_errors = builder._export_invoice(invoice)
+                self.assertEqual((errors, core_errors), (set(), set()))
+                self.assertEqual(xml.decode(), core_xml.decode(), "the bridge changes nothing")
+                invoices |= invoice
+
+        # The business buyer is declared a business to ANAF too.
+        self._send(invoices[0])
+        self._assert_accepted(invoices[0])
+        self.assertFalse(self.simulator.uploads()[0]["b2c"], "a registered buyer goes to upload")
+        xml = self._uploaded_xml(invoices[0])
+        self.assertEqual(
+            self._text(xml, f"{BUYER}/cac:PartyTaxScheme/cbc:CompanyID"), self.vat_payer.vat
+        )
 
     def test_b2b_non_vat_payer_gets_bare_cui_outside_vat_scheme(self):
         invoice = self._invoice(self.non_payer)

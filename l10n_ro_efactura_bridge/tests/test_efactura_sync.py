@@ -1,14 +1,27 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Core's "Synchronize with ANAF" (menu and daily cron) keeps doing all it did."""
+"""Core's "Synchronize with ANAF" (menu and daily cron) keeps doing all it did.
 
+The bridge's own invoices are followed by its jobs; everything else is core's
+synchronization (in the sandbox, which core cannot reach, the bridge imports
+the received bills itself).
+"""
+
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import fields
 from odoo.tests import tagged
 
+from odoo.addons.l10n_ro_edi.models.account_move import HOLDING_DAYS
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..lib.anaf_spv import AnafClient
 from .common import FILES, EfacturaBridgeCase
+
+CORE_MOVE = "odoo.addons.l10n_ro_edi.models.account_move"
 
 
 @tagged("post_install", "-at_install")
@@ -74,25 +87,68 @@ class TestSynchronizeWithAnaf(EfacturaBridgeCase):
         self.assertEqual(len(self._bills()), 1)
         self.assertTrue(self.company.l10n_ro_efb_bills_synced_until)
 
-    def test_invoice_sent_by_core_before_the_bridge_is_taken_over(self):
-        invoice = self._invoice(self.vat_payer)
-        # What core's own sending left: a "sent" document and the index ANAF gave.
-        xml, _errors = self.env["account.edi.xml.ubl_ro"]._export_invoice(invoice)
-        client = AnafClient(
-            self.company.l10n_ro_edi_access_token,
-            endpoints=self.company._l10n_ro_efb_endpoints(),
-            timeout=10,
-        )
-        invoice.l10n_ro_edi_index = client.upload(xml, self.company.vat)
-        self.env["l10n_ro_edi.document"].sudo().create(
-            {"invoice_id": invoice.id, "state": "invoice_sent"}
-        )
-        self.assertFalse(invoice.l10n_ro_efb_state)
+    def test_core_judges_its_own_invoices_and_leaves_the_bridges_alone(self):
+        """On ANAF's own environments core's synchronization runs as in core.
 
-        with trap_jobs() as trap:
+        Core's request helper only speaks to api.anaf.ro, which a test cannot
+        reach: ANAF's answer is handed to core the way core's own tests do.
+        """
+        self.company.l10n_ro_efb_environment = "test"
+        documents = self.env["l10n_ro_edi.document"].sudo()
+        # Sent by core itself (before the bridge was installed), then accepted at ANAF.
+        by_core = self._invoice(self.vat_payer)
+        by_core.l10n_ro_edi_index = "5019882651"
+        documents.create({"invoice_id": by_core.id, "state": "invoice_sent"})
+        # Followed by the bridge: one waiting for ANAF's verdict, one whose upload
+        # answer was lost four days ago and that the bridge is still recovering.
+        by_bridge = self._invoice(self.vat_payer)
+        by_bridge.write({"l10n_ro_edi_index": "5019882652", "l10n_ro_efb_state": "sent"})
+        documents.create({"invoice_id": by_bridge.id, "state": "invoice_sent"})
+        lost = self._invoice(self.vat_payer)
+        lost.l10n_ro_efb_state = "waiting"
+        documents.create({"invoice_id": lost.id, "state": "invoice_sent"})
+        lost.l10n_ro_edi_state = "invoice_not_indexed"
+        accepted = [
+            self._core_accepted_message(by_core.l10n_ro_edi_index, by_core.name),
+            self._core_accepted_message(by_bridge.l10n_ro_edi_index, by_bridge.name),
+            self._core_accepted_message("5019882653", lost.name),
+        ]
+
+        def anaf_answer(company, session, nb_days=1):
+            return {
+                "sent_invoices_accepted_messages": accepted,
+                "sent_invoices_refused_messages": [],
+                "received_bills_messages": [],
+            }
+
+        with (
+            patch(f"{CORE_MOVE}._request_ciusro_synchronize_invoices", new=anaf_answer),
+            freeze_time(fields.Datetime.now() + timedelta(days=HOLDING_DAYS + 1)),
+            trap_jobs() as trap,
+        ):
             self.env["account.move"]._l10n_ro_edi_fetch_invoices()
-            self.assertEqual(invoice.l10n_ro_efb_state, "sent")
-            self._drain(trap)
+            for followed in (by_bridge, lost):
+                trap.assert_jobs_count(1, only=followed._l10n_ro_efb_job_process)
+            trap.assert_jobs_count(0, only=by_core._l10n_ro_efb_job_process)
 
-        self._assert_accepted(invoice)
-        self.assertEqual(len(self.simulator.uploads()), 1, "not sent a second time")
+        self.assertEqual(by_core.l10n_ro_edi_state, "invoice_validated", "core judged its own")
+        self.assertFalse(by_core.l10n_ro_efb_state, "the bridge did not take it over")
+        self.assertEqual(by_bridge.l10n_ro_edi_state, "invoice_sent", "core left it alone")
+        self.assertEqual(lost.l10n_ro_edi_state, "invoice_not_indexed", "not declared refused")
+        self.assertFalse(lost.l10n_ro_edi_index, "not matched by name by core either")
+
+    def _core_accepted_message(self, index, name):
+        """A "FACTURA TRIMISA" message as core's request helper gives it."""
+        return {
+            "id_solicitare": index,
+            "tip": "FACTURA TRIMISA",
+            "id": f"3{index}",
+            "answer": {
+                "signature": {
+                    "key_signature": "signature",
+                    "key_certificate": "certificate",
+                    "attachment_raw": b"",
+                },
+                "invoice": {"name": name},
+            },
+        }
