@@ -1,9 +1,10 @@
 """The e-Factura lines of the eMAG exception report.
 
 The connector's report knows nothing of ANAF; this collector adds the
-invoices of eMAG orders that ANAF rejected (or that our checks stopped before
-sending), those blocked by the company's ANAF authorisation, those not
-accepted by their legal deadline, and the failed jobs of the e-Factura channel.
+invoices of eMAG orders that ANAF rejected, those our own checks stopped before
+sending (a different line: ANAF never saw them), those blocked by the company's
+ANAF authorisation, those not accepted by their legal deadline, and the failed
+jobs of the e-Factura channel.
 See ``emag_connector/services/exception_report.py``.
 """
 
@@ -16,7 +17,8 @@ from odoo.addons.emag_connector.services.exception_report import (
 from odoo.addons.emag_connector.services.labels import selection_label
 
 KINDS = [
-    ("efactura_rejected", "e-Factura rejected"),
+    ("efactura_rejected", "e-Factura rejected by ANAF"),
+    ("efactura_invalid", "e-Factura not sent: to fix"),
     ("efactura_unauthorized", "e-Factura blocked by the ANAF authorisation"),
     ("efactura_late", "e-Factura not accepted in time"),
 ]
@@ -43,7 +45,7 @@ def efactura(scope):
     )
     for move in moves:
         account = move._emag_account()
-        if move.l10n_ro_efb_state in ("rejected", "invalid"):
+        if move.l10n_ro_efb_state == "rejected":
             yield ExceptionLine(
                 kind="efactura_rejected",
                 severity=ERROR,
@@ -52,6 +54,24 @@ def efactura(scope):
                 message=short(move.l10n_ro_efb_message)
                 or env._("ANAF rejected the invoice without giving a reason."),
                 action_label=env._("Fix the invoice, then Send again"),
+                action_method="action_l10n_ro_efb_open",
+                since=move.write_date,
+            )
+            continue
+        if move.l10n_ro_efb_state == "invalid":
+            # Our own checks stopped it: ANAF has not seen it.
+            yield ExceptionLine(
+                kind="efactura_invalid",
+                severity=ERROR,
+                account=account,
+                record=move,
+                message=short(
+                    env._("Not sent to ANAF: %(problems)s", problems=move.l10n_ro_efb_message)
+                    if move.l10n_ro_efb_message
+                    else env._("Not sent to ANAF: our checks found problems in the invoice.")
+                ),
+                action_label=env._("Fix the problems found, then Send again"),
+                action_method="action_l10n_ro_efb_open",
                 since=move.write_date,
             )
             continue
