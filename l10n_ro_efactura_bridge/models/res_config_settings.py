@@ -14,6 +14,9 @@ class ResConfigSettings(models.TransientModel):
     l10n_ro_efb_sandbox_url = fields.Char(
         related="company_id.l10n_ro_efb_sandbox_url", readonly=False
     )
+    l10n_ro_efb_responsible_id = fields.Many2one(
+        related="company_id.l10n_ro_efb_responsible_id", readonly=False
+    )
     l10n_ro_efb_validation_dir = fields.Char(
         string="CIUS-RO Validation Folder",
         config_parameter=PARAM_VALIDATION_DIR,

@@ -333,12 +333,14 @@ class EfacturaPipeline:
             summary = self.env._("e-Factura rejected by ANAF")
             body = self.env._("ANAF rejected the e-Factura: %(errors)s", errors=text)
         move.message_post(body=body)
-        move.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=summary,
-            note=text,
-            user_id=(move.invoice_user_id or move.create_uid or self.env.user).id,
-        )
+        responsible = move._l10n_ro_efb_responsible()
+        if responsible:
+            move.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=text,
+                user_id=responsible.id,
+            )
 
     def _unauthorized(self, move, error):
         """ANAF refused the company's rights, not the invoice: rest until a manager fixes them.
