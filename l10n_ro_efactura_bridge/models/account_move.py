@@ -267,14 +267,7 @@ class AccountMove(models.Model):
         next action for an invoice a person must fix)."""
         self.ensure_one()
         self.check_access("read")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return self._get_records_action()
 
     def action_l10n_ro_efb_send(self):
         """Send to ANAF (first time, or again after fixing a rejection)."""

@@ -45,35 +45,8 @@ def efactura(scope):
     )
     for move in moves:
         account = move._emag_account()
-        if move.l10n_ro_efb_state == "rejected":
-            yield ExceptionLine(
-                kind="efactura_rejected",
-                severity=ERROR,
-                account=account,
-                record=move,
-                message=short(move.l10n_ro_efb_message)
-                or env._("ANAF rejected the invoice without giving a reason."),
-                action_label=env._("Fix the invoice, then Send again"),
-                action_method="action_l10n_ro_efb_open",
-                since=move.write_date,
-            )
-            continue
-        if move.l10n_ro_efb_state == "invalid":
-            # Our own checks stopped it: ANAF has not seen it.
-            yield ExceptionLine(
-                kind="efactura_invalid",
-                severity=ERROR,
-                account=account,
-                record=move,
-                message=short(
-                    env._("Not sent to ANAF: %(problems)s", problems=move.l10n_ro_efb_message)
-                    if move.l10n_ro_efb_message
-                    else env._("Not sent to ANAF: our checks found problems in the invoice.")
-                ),
-                action_label=env._("Fix the problems found, then Send again"),
-                action_method="action_l10n_ro_efb_open",
-                since=move.write_date,
-            )
+        if move.l10n_ro_efb_state in ("rejected", "invalid"):
+            yield _to_fix(env, account, move)
             continue
         if move.l10n_ro_efb_state == "unauthorized":
             # Not a defect of the invoice: the company's SPV rights or token.
@@ -107,3 +80,31 @@ def efactura(scope):
     for line in failed_jobs(scope, [EFACTURA_CHANNEL]):
         if line.account:
             yield line
+
+
+def _to_fix(env, account, move):
+    """The line of an invoice a person must fix: ANAF's rejection, or our own
+    checks' stop before sending (ANAF never saw it), told apart."""
+    details = move.l10n_ro_efb_message
+    if move.l10n_ro_efb_state == "rejected":
+        kind = "efactura_rejected"
+        message = details or env._("ANAF rejected the invoice without giving a reason.")
+        action_label = env._("Fix the invoice, then Send again")
+    else:
+        kind = "efactura_invalid"
+        message = (
+            env._("Not sent to ANAF: %(problems)s", problems=details)
+            if details
+            else env._("Not sent to ANAF: our checks found problems in the invoice.")
+        )
+        action_label = env._("Fix the problems found, then Send again")
+    return ExceptionLine(
+        kind=kind,
+        severity=ERROR,
+        account=account,
+        record=move,
+        message=short(message),
+        action_label=action_label,
+        action_method="action_l10n_ro_efb_open",
+        since=move.write_date,
+    )
