@@ -91,7 +91,7 @@ def offer(offer_id):
     }
 
 
-def setup(env, sim, user=USER, efactura=False):
+def setup(env, sim, user=USER, efactura=False, first_offer=1):
     company = env.company
     company.write({"phone": "0744000333"})
     if not env["account.journal"].search(
@@ -114,7 +114,8 @@ def setup(env, sim, user=USER, efactura=False):
         account.efactura_submit = efactura
         if efactura:
             account.efactura_attach_policy = "accepted"
-    for offer_id in range(1, OFFERS + 1):
+    # Offers of their own: the simulator knows a product by its offer id.
+    for offer_id in range(first_offer, first_offer + OFFERS):
         sim.add_offer(user, offer(offer_id))
         product = env["product.product"].create(
             {
@@ -288,6 +289,9 @@ def fulfil_with_anaf(env, bindings, timeout):
     validated = {}
     finalized = {}
     last_validation = 0.0
+    parked = [binding for binding in to_validate if not binding.sale_order_id.picking_ids]
+    if parked:
+        raise RuntimeError(f"{len(parked)} orders not imported: {parked[0].message}")
     deadline = time.monotonic() + timeout
     while (to_validate or len(finalized) < len(validated)) and time.monotonic() < deadline:
         if to_validate and time.monotonic() - last_validation >= VALIDATION_INTERVAL_S:
@@ -317,7 +321,7 @@ def bench_anaf_delay(env, sim):
     ) as anaf:
         ro_env = anaf_company(env, anaf)
         sim.add_account(USER_RO, PASSWORD, platform="emag_ro", vendor_name="BENCH ANAF SRL")
-        account = setup(ro_env, sim, user=USER_RO, efactura=True)
+        account = setup(ro_env, sim, user=USER_RO, efactura=True, first_offer=OFFERS + 1)
         _created, bindings = import_orders(ro_env, sim, account, ANAF_ORDERS)
         latencies = fulfil_with_anaf(ro_env, bindings, timeout=ANAF_DELAY_S + 900)
         log(f"{len(latencies)}/{len(bindings)} deliveries finalized after ANAF accepted")
