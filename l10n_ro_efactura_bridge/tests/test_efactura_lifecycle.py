@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Rejections, temporary errors, lost answers, tokens and quotas, as the accountant sees them."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytz
 
@@ -44,6 +44,23 @@ class TestEfacturaLifecycle(EfacturaBridgeCase):
         self._assert_accepted(invoice)
         self.assertEqual(len(self.simulator.uploads()), 2, "a new upload after the fix")
         self.assertFalse(invoice.activity_ids, "the rejection activity is closed on acceptance")
+
+    def test_invoice_anaf_still_checks_is_asked_about_again_within_seconds(self):
+        """A delivery waits for the verdict: ANAF is asked again 15 s later, not in minutes."""
+        self.simulator.set_delay(polls=2)
+        self.addCleanup(self.simulator.set_delay, polls=0)
+        invoice = self._invoice(self.person_bucharest)
+        with trap_jobs() as trap:
+            invoice.action_l10n_ro_efb_send()
+            trap.perform_enqueued_jobs()  # the upload
+            self.simulator.wait_idle()
+            trap.perform_enqueued_jobs()  # "in prelucrare"
+            self.assertEqual(invoice.l10n_ro_efb_state, "sent")
+            self.assertLessEqual(
+                invoice.l10n_ro_efb_next_try, fields.Datetime.now() + timedelta(seconds=15)
+            )
+            self._drain(trap)
+        self._assert_accepted(invoice)
 
     def test_fix_it_activity_goes_to_a_person_never_to_odoobot(self):
         """An invoice made by a job (OdooBot its creator) without a salesperson."""
