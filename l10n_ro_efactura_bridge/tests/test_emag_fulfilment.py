@@ -9,12 +9,14 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from odoo.addons.emag_connector.models.emag_fulfilment import FULFILMENT_UPDATED
 from odoo.addons.emag_connector.services.fulfilment_pipeline import RECHECK_DELAY
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .emag_common import EmagFulfilmentEfacturaCase
+
+# The bus notification the delivery form listens to (static/src/fulfilment_live_refresh.js).
+FULFILMENT_UPDATED = "emag_connector/fulfilment_updated"
 
 
 @tagged("post_install", "-at_install")
