@@ -42,6 +42,7 @@
         "views/emag_exception_views.xml",
     ],
     "assets": {
+        "web.assets_backend": ["emag_connector/static/src/**/*.js"],
         "web.assets_tests": ["emag_connector/static/tests/tours/*.js"],
     },
 }

@@ -11,6 +11,8 @@ from .emag_account_fulfilment import PIPELINE_CHANNEL
 
 # A running pipeline without a live job for this long is looked at by the watchdog.
 STALL_DELAY = timedelta(minutes=20)
+# Bus notification type: the steps of these deliveries changed.
+FULFILMENT_UPDATED = "emag_connector/fulfilment_updated"
 
 
 class EmagFulfilment(models.Model):
@@ -53,7 +55,14 @@ class EmagFulfilment(models.Model):
         readonly=True,
         index=True,
     )
-    message = fields.Text(readonly=True, help="Why the pipeline waits, failed or stopped.")
+    message = fields.Text(
+        readonly=True, help="Why the pipeline waits, failed or stopped, when its step ran."
+    )
+    status_message = fields.Text(
+        string="Message",
+        compute="_compute_status_message",
+        help="Why the pipeline waits, failed or stopped, as things stand now.",
+    )
     step_ids = fields.One2many("emag.fulfilment.step", "fulfilment_id", readonly=True)
     summary = fields.Char(compute="_compute_summary")
     awb_emag_id = fields.Char(string="eMAG AWB Id", readonly=True, copy=False)
@@ -68,6 +77,7 @@ class EmagFulfilment(models.Model):
     finalized_at = fields.Datetime(string="Finalized on eMAG", readonly=True)
     efactura_status = fields.Char(string="e-Factura", compute="_compute_efactura")
     efactura_index = fields.Char(string="ANAF Index", compute="_compute_efactura")
+    efactura_summary = fields.Char(string="e-Factura Status", compute="_compute_efactura")
 
     _picking_unique = models.Constraint(
         "UNIQUE(picking_id)", "This delivery already has its eMAG fulfilment."
@@ -90,6 +100,17 @@ class EmagFulfilment(models.Model):
             status = (invoice._emag_efactura_status() if invoice else None) or {}
             fulfilment.efactura_status = status.get("state") or False
             fulfilment.efactura_index = status.get("index") or False
+            fulfilment.efactura_summary = (
+                pipeline.efactura_summary(self.env, invoice) if invoice else False
+            ) or False
+
+    def _compute_status_message(self):
+        for fulfilment in self:
+            step = fulfilment._current_step()
+            if fulfilment.state in ("waiting", "failed") and step:
+                fulfilment.status_message = pipeline.step_message(step) or fulfilment.message
+            else:
+                fulfilment.status_message = fulfilment.message
 
     # ------------------------------------------------------------------ steps
 
@@ -166,8 +187,38 @@ class EmagFulfilment(models.Model):
         if following == pipeline.CONTINUE:
             self._emag_enqueue()
         elif following == pipeline.RECHECK:
+            # A safety net: the invoice's e-Factura answer resumes it sooner (_emag_resume).
             self._emag_enqueue(eta=fields.Datetime.now() + pipeline.RECHECK_DELAY)
+        self._emag_notify_update()
         return following
+
+    def _emag_notify_update(self):
+        """Tell the delivery forms open in browsers that the steps changed: they
+        reload themselves (``static/src/fulfilment_live_refresh.js``). Sent to
+        the warehouse users' group channel once the job's transaction commits."""
+        group = self.env.ref("stock.group_stock_user", raise_if_not_found=False)
+        if group:
+            self.env["bus.bus"]._sendone(
+                group, FULFILMENT_UPDATED, {"picking_ids": self.picking_id.ids}
+            )
+
+    def _emag_resume(self):
+        """Go on with deliveries held for their invoice's e-Factura answer, at once.
+
+        A waiting step runs now (its re-check is brought forward, never
+        duplicated); a step that failed while the invoice had to be fixed runs
+        again once the invoice may be attached. Jobs only: they run after the
+        caller's transaction commits.
+        """
+        for fulfilment in self.sudo():
+            if fulfilment.state == "waiting":
+                fulfilment._emag_enqueue()
+            elif (
+                fulfilment.state == "failed"
+                and fulfilment._current_step().code == "attach"
+                and fulfilment.invoice_id._emag_invoice_attachable()
+            ):
+                fulfilment.action_retry()
 
     # ---------------------------------------------------------------- actions
 
@@ -240,9 +291,18 @@ class EmagFulfilmentStep(models.Model):
         required=True,
         readonly=True,
     )
-    message = fields.Char(readonly=True, translate=True)
+    message = fields.Char(readonly=True, translate=True, help="What the step said when it ran.")
+    status_message = fields.Char(
+        string="Message",
+        compute="_compute_status_message",
+        help="What the step says as things stand now.",
+    )
     done_at = fields.Datetime(readonly=True)
     runs = fields.Integer(readonly=True, help="How many times the step was run.")
+
+    def _compute_status_message(self):
+        for step in self:
+            step.status_message = pipeline.step_message(step)
 
 
 class EmagAwbIntent(models.Model):

@@ -13,13 +13,14 @@ class StockPicking(models.Model):
     )
     emag_fulfilment_state = fields.Selection(related="emag_fulfilment_id.state")
     emag_fulfilment_summary = fields.Char(related="emag_fulfilment_id.summary")
-    emag_fulfilment_message = fields.Text(related="emag_fulfilment_id.message")
+    emag_fulfilment_message = fields.Text(related="emag_fulfilment_id.status_message")
     emag_fulfilment_step_ids = fields.One2many(related="emag_fulfilment_id.step_ids")
     emag_awb_number = fields.Char(related="emag_fulfilment_id.awb_number", string="eMAG AWB")
     emag_label_id = fields.Many2one(related="emag_fulfilment_id.label_attachment_id")
     emag_invoice_id = fields.Many2one(related="emag_fulfilment_id.invoice_id")
     emag_efactura_status = fields.Char(related="emag_fulfilment_id.efactura_status")
     emag_efactura_index = fields.Char(related="emag_fulfilment_id.efactura_index")
+    emag_efactura_summary = fields.Char(related="emag_fulfilment_id.efactura_summary")
 
     def _action_done(self):
         result = super()._action_done()
@@ -82,8 +83,20 @@ class AccountMove(models.Model):
         """What e-Factura says about the invoice, for the pipeline's display.
 
         :return: a dict with ``state`` (a label), ``index`` (the authority's
-            upload index), ``message`` and ``refused`` (bool); empty without
-            an e-Factura module
+            upload index), ``message``, ``refused`` (bool: the invoice must be
+            fixed before it can be attached) and ``problem`` (what a delivery
+            held for it says then); empty without an e-Factura module
         """
         self.ensure_one()
         return {}
+
+    def _emag_efactura_changed(self):
+        """e-Factura settled on these invoices (accepted, or to be fixed): the
+        deliveries held for them go on at once rather than at their re-check.
+        e-Factura modules call it when an invoice's state changes."""
+        fulfilments = (
+            self.env["emag.fulfilment"]
+            .sudo()
+            .search([("invoice_id", "in", self.ids), ("state", "in", ("waiting", "failed"))])
+        )
+        fulfilments._emag_resume()

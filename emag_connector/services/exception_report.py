@@ -310,12 +310,13 @@ def fulfilments(scope):
         failed = fulfilment.state == "failed"
         step = fulfilment._current_step()
         label = selection_label(scope.env, step._name, "code", step.code) if step.code else ""
+        why = fulfilment.status_message or ""
         yield ExceptionLine(
             kind="fulfilment",
             severity=ERROR,
             account=fulfilment.account_id,
             record=fulfilment,
-            message=short(f"{label}: {fulfilment.message or ''}" if label else fulfilment.message),
+            message=short(f"{label}: {why}" if label else why),
             action_label=scope.env._("Retry") if failed else scope.env._("Open the delivery"),
             action_method="action_retry" if failed else None,
             since=fulfilment.write_date,
@@ -340,7 +341,7 @@ def fulfilments(scope):
                     scope.env._(
                         "Invoice %(invoice)s is not on the eMAG order yet. %(why)s",
                         invoice=fulfilment.invoice_id.name,
-                        why=fulfilment.message or "",
+                        why=fulfilment.status_message or "",
                     )
                 ),
                 # A waiting step can be run again now; a running pipeline whose

@@ -109,6 +109,65 @@ def failed(message):
     return Outcome("failed", message)
 
 
+def efactura_summary(env, invoice):
+    """The invoice's e-Factura state as it is now, with the authority's index
+    when it has one ("Accepted by ANAF (index 5000000002)"); empty without
+    an e-Factura module."""
+    status = invoice._emag_efactura_status() or {}
+    if not status.get("state"):
+        return ""
+    if status.get("index"):
+        return env._("%(state)s (index %(index)s)", state=status["state"], index=status["index"])
+    return status["state"]
+
+
+def invoice_hold(env, invoice):
+    """Why the invoice may not be attached to the eMAG order now, as the
+    attach step's :class:`Outcome` (``failed`` while it must be fixed,
+    ``waiting`` while e-Factura has not answered); ``None`` when it may."""
+    status = invoice._emag_efactura_status() or {}
+    if status.get("refused"):
+        return failed(
+            status.get("problem")
+            or env._(
+                "e-Factura refused the invoice: %(m)s. Fix it and send it again; it is attached "
+                "to eMAG once accepted.",
+                m=status.get("message") or status.get("state"),
+            )
+        )
+    if not invoice._emag_invoice_attachable():
+        return waiting(
+            env._(
+                "Held until ANAF accepts the invoice (e-Factura: %(s)s).",
+                s=status.get("state") or "-",
+            )
+        )
+    return None
+
+
+def step_message(step):
+    """What ``step`` says now, for the screen.
+
+    The steps that depend on the invoice's e-Factura state are described from
+    that state as it is now, not as it was when the step ran: the
+    e-Factura step shows where the invoice stands, and an attach step held
+    for the invoice shows why it is still held (or that it goes on).
+    """
+    env = step.env
+    invoice = step.fulfilment_id.invoice_id.sudo()
+    if not invoice:
+        return step.message or ""
+    if step.code == "efactura" and step.state == "done":
+        return efactura_summary(env, invoice) or step.message or ""
+    if step.code == "attach" and step.state in ("waiting", "failed"):
+        hold = invoice_hold(env, invoice)
+        if hold:
+            return hold.message
+        if step.state == "waiting":
+            return env._("The invoice may be attached now: the step runs again at once.")
+    return step.message or ""
+
+
 class FulfilmentPipeline:
     """Runs the steps of one ``emag.fulfilment`` (as superuser, in its company)."""
 
@@ -197,6 +256,10 @@ class FulfilmentPipeline:
             user_id=self._responsible().id,
         )
 
+    def _note(self, body):
+        """Log a step's result in the delivery's chatter."""
+        self.picking.message_post(body=body)
+
     def _responsible(self):
         return (
             self.picking.user_id
@@ -282,6 +345,9 @@ class FulfilmentPipeline:
             return failed(verdict.reason)
         if not verdict.noop:
             self._save_status(self._payload(), order_status.PREPARED)
+            self._note(
+                self.env._("eMAG: order %(order)s marked prepared.", order=self.binding.emag_id)
+            )
         return done()
 
     def _step_awb(self):
@@ -375,6 +441,7 @@ class FulfilmentPipeline:
             invoice = invoice[:1]
         if invoice.state == "draft":
             invoice.action_post()
+            self._note(self.env._("eMAG: invoice %(invoice)s posted.", invoice=invoice.name))
         return done(invoice.name)
 
     def _step_efactura(self):
@@ -382,30 +449,16 @@ class FulfilmentPipeline:
         if not invoice:
             return done(self.env._("No invoice"))
         invoice._emag_efactura_submit()
-        status = invoice._emag_efactura_status() or {}
-        return done(status.get("state") or self.env._("Not used for this account"))
+        return done(efactura_summary(self.env, invoice) or self.env._("Not used for this account"))
 
     def _step_attach(self):
         fulfilment = self.fulfilment
         invoice = fulfilment.invoice_id
         if fulfilment.invoice_attached_at or not invoice:
             return done()
-        status = invoice._emag_efactura_status() or {}
-        if status.get("refused"):
-            return failed(
-                self.env._(
-                    "ANAF refused the invoice: %(m)s. Fix it and send it again; it is attached "
-                    "to eMAG once accepted (press Retry then).",
-                    m=status.get("message") or status.get("state"),
-                )
-            )
-        if not invoice._emag_invoice_attachable():
-            return waiting(
-                self.env._(
-                    "Held until ANAF accepts the invoice (e-Factura: %(s)s).",
-                    s=status.get("state") or "-",
-                )
-            )
+        hold = invoice_hold(self.env, invoice)
+        if hold:
+            return hold
         url = self.env["emag.document.link"]._issue(
             self._invoice_pdf(invoice), self.account._emag_public_base_url()
         )
@@ -424,6 +477,9 @@ class FulfilmentPipeline:
             if not any(a.get("url") == url for a in raw.get("attachments") or []):
                 raise RetryableJobError(f"Attaching {invoice.name}: {error}") from error
         fulfilment.invoice_attached_at = fields.Datetime.now()
+        self._note(
+            self.env._("eMAG: invoice %(name)s attached to the eMAG order.", name=invoice.name)
+        )
         return done(invoice.name)
 
     def _step_finalize(self):
@@ -437,6 +493,7 @@ class FulfilmentPipeline:
                 return failed(verdict.reason)
             self._save_status(raw, order_status.FINALIZED)
         self.fulfilment.finalized_at = self.binding.emag_finalized_at or fields.Datetime.now()
+        self._note(self.env._("eMAG: order %(order)s finalized.", order=self.binding.emag_id))
         return done()
 
     # -------------------------------------------------------------------- AWB

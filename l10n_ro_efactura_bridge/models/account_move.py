@@ -22,6 +22,9 @@ ACTIVE_STATES = ("to_send", "sent", "waiting")
 RETRY_STATES = (*ACTIVE_STATES, "unauthorized")
 # A job overdue by this much is considered lost and scheduled again by the cron.
 LOST_JOB_GRACE = timedelta(minutes=15)
+# States that decide whether a delivery waiting on the invoice goes on: its
+# fulfilment continues as soon as the invoice reaches one of them.
+SETTLED_STATES = ("accepted", "rejected", "invalid")
 
 
 class AccountMove(models.Model):
@@ -41,7 +44,9 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         index=True,
-        help="Where the invoice stands at ANAF's SPV (RO e-Factura).",
+        help='Where the invoice stands at ANAF\'s SPV (RO e-Factura). "To fix before sending" '
+        'means our own checks stopped it before any ANAF call; "Rejected by ANAF" is ANAF\'s '
+        "verdict on an invoice it received.",
     )
     l10n_ro_efb_message = fields.Text(
         string="e-Factura Message",
@@ -86,7 +91,10 @@ class AccountMove(models.Model):
     def _compute_l10n_ro_efb_next_action(self):
         actions = {
             "to_send": self.env._("Nothing to do: the invoice is queued for ANAF."),
-            "invalid": self.env._("Fix the problems listed, then click Send again."),
+            "invalid": self.env._(
+                "Not sent to ANAF: our checks found the problems listed. Fix them, then click "
+                "Send again."
+            ),
             "sent": self.env._("Nothing to do: ANAF is checking the invoice."),
             "waiting": self.env._(
                 "Nothing to do: it is retried automatically (Retry now forces it)."
@@ -175,6 +183,32 @@ class AccountMove(models.Model):
         account = self._emag_account()
         return bool(account and account.efactura_submit)
 
+    # -- who fixes it --------------------------------------------------------------
+
+    def _l10n_ro_efb_responsible(self):
+        """The person asked to fix the invoice: its salesperson, the eMAG account's
+        responsible, the company's e-Factura responsible, then its first accounting
+        manager. Never a bot, an archived or a portal user (an invoice made by a job
+        has OdooBot as its creator)."""
+        self.ensure_one()
+        company = self.company_id
+        managers = (
+            self.env.ref("account.group_account_manager")
+            .sudo()
+            .all_user_ids.filtered(lambda user: company in user.company_ids)
+            .sorted("id")
+        )
+        candidates = [
+            self.invoice_user_id,
+            self.sudo()._emag_account().team_id.user_id,
+            company.l10n_ro_efb_responsible_id,
+            *managers,
+        ]
+        for user in candidates:
+            if user and user.active and not user.share and not user._is_superuser():
+                return user
+        return self.env["res.users"]
+
     # -- posting -----------------------------------------------------------------
 
     def _post(self, soft=True):
@@ -220,7 +254,21 @@ class AccountMove(models.Model):
         self.write({"l10n_ro_efb_state": False, "l10n_ro_efb_next_try": False})
         return result
 
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("l10n_ro_efb_state") in SETTLED_STATES:
+            # A delivery held for ANAF's answer goes on now, not at its next re-check.
+            self._emag_efactura_changed()
+        return result
+
     # -- actions -------------------------------------------------------------------
+
+    def action_l10n_ro_efb_open(self):
+        """Open the invoice where its e-Factura problems are listed (the exception report's
+        next action for an invoice a person must fix)."""
+        self.ensure_one()
+        self.check_access("read")
+        return self._get_records_action()
 
     def action_l10n_ro_efb_send(self):
         """Send to ANAF (first time, or again after fixing a rejection)."""

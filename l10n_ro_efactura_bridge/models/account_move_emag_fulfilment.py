@@ -34,4 +34,26 @@ class AccountMove(models.Model):
             index=self.l10n_ro_edi_index or "",
             message=self.l10n_ro_efb_message or "",
             refused=self.l10n_ro_efb_state in ("rejected", "invalid"),
+            problem=self._l10n_ro_efb_problem(),
         )
+
+    def _l10n_ro_efb_problem(self):
+        """What a delivery held for the invoice says while the invoice must be fixed.
+
+        Our own checks and ANAF's verdict are told apart: an invoice stopped
+        before sending never reached ANAF.
+        """
+        details = " ".join((self.l10n_ro_efb_message or "").split())
+        if self.l10n_ro_efb_state == "invalid":
+            return self.env._(
+                "Not sent to ANAF: our checks found problems in the invoice (%(problems)s). Fix "
+                "them and send it again; it is attached to eMAG once ANAF accepts it.",
+                problems=details or "-",
+            )
+        if self.l10n_ro_efb_state == "rejected":
+            return self.env._(
+                "ANAF rejected the invoice (%(errors)s). Fix it and send it again; it is "
+                "attached to eMAG once ANAF accepts it.",
+                errors=details or "-",
+            )
+        return ""

@@ -4,11 +4,14 @@ from collections import defaultdict
 
 from odoo import fields, models
 
-# The dashboard's two e-Factura figures and the bridge states they count.
+# The dashboard's e-Factura figures and the bridge states they count. What
+# ANAF rejected, what our own checks stopped before sending and what the
+# company's ANAF authorisation blocks are three different things to fix.
 EFACTURA_FIGURES = {
     "efactura_waiting": ("to_send", "sent", "waiting"),
-    # Blocked by the company's ANAF authorisation counts here too: it needs a person.
-    "efactura_rejected": ("rejected", "invalid", "unauthorized"),
+    "efactura_rejected": ("rejected",),
+    "efactura_to_fix": ("invalid",),
+    "efactura_blocked": ("unauthorized",),
 }
 # Where the documents of an account's orders are found: invoices of the
 # deliveries, credit notes of the returns.
@@ -26,10 +29,20 @@ class EmagAccount(models.Model):
         help="Invoices and credit notes of this account not yet accepted by ANAF.",
     )
     dashboard_efactura_rejected = fields.Integer(
-        string="e-Factura Rejected",
+        string="e-Factura Rejected by ANAF",
         compute="_compute_dashboard_efactura",
-        help="Invoices and credit notes ANAF rejected, that must be fixed before sending, "
-        "or that wait for the company's ANAF authorisation to be fixed.",
+        help="Invoices and credit notes ANAF received and rejected.",
+    )
+    dashboard_efactura_to_fix = fields.Integer(
+        string="e-Factura Not Sent, to Fix",
+        compute="_compute_dashboard_efactura",
+        help="Invoices and credit notes our checks stopped before sending them to ANAF.",
+    )
+    dashboard_efactura_blocked = fields.Integer(
+        string="e-Factura Blocked by the ANAF Authorisation",
+        compute="_compute_dashboard_efactura",
+        help="Invoices and credit notes waiting for the company's ANAF authorisation to be "
+        "fixed; the documents themselves need no change.",
     )
 
     def _compute_dashboard_efactura(self):

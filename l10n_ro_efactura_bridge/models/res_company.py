@@ -53,6 +53,14 @@ class ResCompany(models.Model):
         help="End of the last complete import of the invoices suppliers filed at ANAF; the "
         "next synchronization starts there.",
     )
+    l10n_ro_efb_responsible_id = fields.Many2one(
+        "res.users",
+        string="e-Factura Responsible",
+        domain=[("share", "=", False)],
+        help="Who is asked to fix an invoice stopped before sending or rejected by ANAF when it "
+        "has no salesperson and its eMAG account no responsible; empty: the company's first "
+        "accounting manager.",
+    )
 
     @api.depends("l10n_ro_edi_test_env")
     def _compute_l10n_ro_efb_environment(self):

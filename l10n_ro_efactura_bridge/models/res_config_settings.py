@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
     l10n_ro_efb_sandbox_url = fields.Char(
         related="company_id.l10n_ro_efb_sandbox_url", readonly=False
     )
+    l10n_ro_efb_responsible_id = fields.Many2one(
+        related="company_id.l10n_ro_efb_responsible_id", readonly=False
+    )
     l10n_ro_efb_validation_dir = fields.Char(
         string="Newer CIUS-RO Rule Pack",
         config_parameter=ciusro_precheck.PARAM_VALIDATION_DIR,

@@ -1,9 +1,10 @@
 """The e-Factura lines of the eMAG exception report.
 
 The connector's report knows nothing of ANAF; this collector adds the
-invoices of eMAG orders that ANAF rejected (or that our checks stopped before
-sending), those blocked by the company's ANAF authorisation, those not
-accepted by their legal deadline, and the failed jobs of the e-Factura channel.
+invoices of eMAG orders that ANAF rejected, those our own checks stopped before
+sending (a different line: ANAF never saw them), those blocked by the company's
+ANAF authorisation, those not accepted by their legal deadline, and the failed
+jobs of the e-Factura channel.
 See ``emag_connector/services/exception_report.py``.
 """
 
@@ -16,7 +17,8 @@ from odoo.addons.emag_connector.services.exception_report import (
 from odoo.addons.emag_connector.services.labels import selection_label
 
 KINDS = [
-    ("efactura_rejected", "e-Factura rejected"),
+    ("efactura_rejected", "e-Factura rejected by ANAF"),
+    ("efactura_invalid", "e-Factura not sent: to fix"),
     ("efactura_unauthorized", "e-Factura blocked by the ANAF authorisation"),
     ("efactura_late", "e-Factura not accepted in time"),
 ]
@@ -44,16 +46,7 @@ def efactura(scope):
     for move in moves:
         account = move._emag_account()
         if move.l10n_ro_efb_state in ("rejected", "invalid"):
-            yield ExceptionLine(
-                kind="efactura_rejected",
-                severity=ERROR,
-                account=account,
-                record=move,
-                message=short(move.l10n_ro_efb_message)
-                or env._("ANAF rejected the invoice without giving a reason."),
-                action_label=env._("Fix the invoice, then Send again"),
-                since=move.write_date,
-            )
+            yield _to_fix(env, account, move)
             continue
         if move.l10n_ro_efb_state == "unauthorized":
             # Not a defect of the invoice: the company's SPV rights or token.
@@ -87,3 +80,31 @@ def efactura(scope):
     for line in failed_jobs(scope, [EFACTURA_CHANNEL]):
         if line.account:
             yield line
+
+
+def _to_fix(env, account, move):
+    """The line of an invoice a person must fix: ANAF's rejection, or our own
+    checks' stop before sending (ANAF never saw it), told apart."""
+    details = move.l10n_ro_efb_message
+    if move.l10n_ro_efb_state == "rejected":
+        kind = "efactura_rejected"
+        message = details or env._("ANAF rejected the invoice without giving a reason.")
+        action_label = env._("Fix the invoice, then Send again")
+    else:
+        kind = "efactura_invalid"
+        message = (
+            env._("Not sent to ANAF: %(problems)s", problems=details)
+            if details
+            else env._("Not sent to ANAF: our checks found problems in the invoice.")
+        )
+        action_label = env._("Fix the problems found, then Send again")
+    return ExceptionLine(
+        kind=kind,
+        severity=ERROR,
+        account=account,
+        record=move,
+        message=short(message),
+        action_label=action_label,
+        action_method="action_l10n_ro_efb_open",
+        since=move.write_date,
+    )

@@ -71,8 +71,20 @@ XML_ERRORS_NOT_TAKEN = "XML cu erori nepreluat de sistem"
 PROCESSED_STATES = ("to_send", "sent", "waiting", "unauthorized")
 
 
+# ANAF judges most invoices within a few minutes of the upload, and a delivery
+# waits for that verdict: ask often at first (12 of the 100 status queries ANAF
+# allows per message a day, covering 3 minutes after the first one), then back off.
+QUICK_POLL = timedelta(seconds=15)
+QUICK_POLLS = 12
+
+
 def backoff(attempts):
     return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
+
+
+def verdict_poll_delay(attempts):
+    """The wait before asking ANAF again about an invoice it is still checking."""
+    return QUICK_POLL if attempts <= QUICK_POLLS else backoff(attempts - QUICK_POLLS)
 
 
 def after_daily_limit(now):
@@ -258,7 +270,7 @@ class EfacturaPipeline:
                     "l10n_ro_efb_message": False,
                 }
             )
-            self._schedule(move, fields.Datetime.now() + backoff(attempts))
+            self._schedule(move, fields.Datetime.now() + verdict_poll_delay(attempts))
         elif state == StatusState.XML_ERRORS_NOT_TAKEN:
             self._refuse(move, [XML_ERRORS_NOT_TAKEN])
         else:
@@ -333,12 +345,14 @@ class EfacturaPipeline:
             summary = self.env._("e-Factura rejected by ANAF")
             body = self.env._("ANAF rejected the e-Factura: %(errors)s", errors=text)
         move.message_post(body=body)
-        move.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=summary,
-            note=text,
-            user_id=(move.invoice_user_id or move.create_uid or self.env.user).id,
-        )
+        responsible = move._l10n_ro_efb_responsible()
+        if responsible:
+            move.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=text,
+                user_id=responsible.id,
+            )
 
     def _unauthorized(self, move, error):
         """ANAF refused the company's rights, not the invoice: rest until a manager fixes them.

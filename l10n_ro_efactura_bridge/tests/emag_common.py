@@ -32,6 +32,7 @@ class EmagFulfilmentEfacturaCase(EmagSellerGroupsMixin, EmagFulfilmentCase, Efac
         """Run only the pipeline's steps, until one waits or all are done."""
         fulfilment = self.env["emag.fulfilment"]
         for _round in range(20):
+            self._drop_stored_duplicates()
             steps = [job for job in trap.enqueued_jobs if job.method_name == "_emag_run_step"]
             if not steps:
                 return
@@ -54,3 +55,15 @@ class EmagFulfilmentEfacturaCase(EmagSellerGroupsMixin, EmagFulfilmentCase, Efac
                 job.perform()
             self.simulator.wait_idle()
             self.env.invalidate_all()
+
+    def _drop_stored_duplicates(self):
+        """Forget the pipeline jobs the trap dropped as duplicates of one it holds.
+
+        queue_job's trap only stubs the jobs it keeps: a step queued again
+        while the trap holds one (an e-Factura answer resuming a waiting
+        delivery) is stored all the same, where the job runner would have
+        kept the one queued. Left there, it would stand for the next step.
+        """
+        self.env["queue.job"].sudo().search(
+            [("identity_key", "=like", "emag-fulfilment:%"), ("state", "=", "pending")]
+        ).unlink()

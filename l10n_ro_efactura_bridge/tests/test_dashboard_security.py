@@ -32,7 +32,8 @@ class TestDashboardEfactura(TransactionCase):
         )
         # One invoice per bridge state on the first account's deliveries.
         cls.invoices = {}
-        for state in ("to_send", "sent", "waiting", "accepted", "rejected", "invalid", False):
+        states = ("to_send", "sent", "waiting", "accepted", "rejected", "invalid", "unauthorized")
+        for state in (*states, False):
             invoice = cls._document("out_invoice", state)
             cls._fulfilment(cls.account, invoice)
             cls.invoices[state] = invoice
@@ -79,8 +80,11 @@ class TestDashboardEfactura(TransactionCase):
     def test_waiting_and_rejected_documents(self):
         self.assertEqual(self.account.dashboard_efactura_waiting, 3, "to send, sent, waiting")
         self.assertEqual(
-            self.account.dashboard_efactura_rejected, 3, "rejected, to fix, the credit note"
+            self.account.dashboard_efactura_rejected, 2, "rejected by ANAF: invoice, credit note"
         )
+        # Our own checks' stop and the company's authorisation are not ANAF's rejections.
+        self.assertEqual(self.account.dashboard_efactura_to_fix, 1)
+        self.assertEqual(self.account.dashboard_efactura_blocked, 1)
         self.assertEqual(
             (self.other.dashboard_efactura_waiting, self.other.dashboard_efactura_rejected), (1, 0)
         )
@@ -92,9 +96,10 @@ class TestDashboardEfactura(TransactionCase):
             invoices["to_send"] | invoices["sent"] | invoices["waiting"],
         )
         self.assertEqual(
-            self._open(self.account, "efactura_rejected"),
-            invoices["rejected"] | invoices["invalid"] | self.credit_note,
+            self._open(self.account, "efactura_rejected"), invoices["rejected"] | self.credit_note
         )
+        self.assertEqual(self._open(self.account, "efactura_to_fix"), invoices["invalid"])
+        self.assertEqual(self._open(self.account, "efactura_blocked"), invoices["unauthorized"])
         self.assertEqual(self._open(self.other, "efactura_waiting"), self.other_invoice)
 
     def test_connector_figures_still_open(self):
@@ -108,7 +113,7 @@ class TestDashboardEfactura(TransactionCase):
         self.assertFalse(user.has_group("account.group_account_invoice"))
         account = self.account.with_user(user)
         self.assertEqual(
-            (account.dashboard_efactura_waiting, account.dashboard_efactura_rejected), (3, 3)
+            (account.dashboard_efactura_waiting, account.dashboard_efactura_rejected), (3, 2)
         )
 
 

@@ -2,11 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Rejections, temporary errors, lost answers, tokens and quotas, as the accountant sees them."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytz
 
-from odoo import SUPERUSER_ID, fields
+from odoo import SUPERUSER_ID, Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -44,6 +44,59 @@ class TestEfacturaLifecycle(EfacturaBridgeCase):
         self._assert_accepted(invoice)
         self.assertEqual(len(self.simulator.uploads()), 2, "a new upload after the fix")
         self.assertFalse(invoice.activity_ids, "the rejection activity is closed on acceptance")
+
+    def test_invoice_anaf_still_checks_is_asked_about_again_within_seconds(self):
+        """A delivery waits for the verdict: ANAF is asked again 15 s later, not in minutes."""
+        self.simulator.set_delay(polls=2)
+        self.addCleanup(self.simulator.set_delay, polls=0)
+        invoice = self._invoice(self.person_bucharest)
+        with trap_jobs() as trap:
+            invoice.action_l10n_ro_efb_send()
+            trap.perform_enqueued_jobs()  # the upload
+            self.simulator.wait_idle()
+            trap.perform_enqueued_jobs()  # "in prelucrare"
+            self.assertEqual(invoice.l10n_ro_efb_state, "sent")
+            self.assertLessEqual(
+                invoice.l10n_ro_efb_next_try, fields.Datetime.now() + timedelta(seconds=15)
+            )
+            self._drain(trap)
+        self._assert_accepted(invoice)
+
+    def test_fix_it_activity_goes_to_a_person_never_to_odoobot(self):
+        """An invoice made by a job (OdooBot its creator) without a salesperson."""
+        accountant = self.env["res.users"].create(
+            {
+                "name": "Contabil Sef",
+                "login": "contabil.sef@example.ro",
+                "company_id": self.company.id,
+                "company_ids": [Command.set(self.company.ids)],
+                "group_ids": [Command.set(self.env.ref("account.group_account_invoice").ids)],
+            }
+        )
+        self.company.l10n_ro_efb_responsible_id = accountant
+        refusal = [("R6.1", "CIF-ul cumparatorului nu figureaza in baza de date")]
+        self.simulator.force_verdict("nok", errors=refusal)
+        invoice = self._invoice(self.vat_payer, post=False)
+        invoice.invoice_user_id = False
+        self.env.cr.execute(
+            "UPDATE account_move SET create_uid = %s WHERE id = %s", [SUPERUSER_ID, invoice.id]
+        )
+        invoice.invalidate_recordset(["create_uid"])
+        invoice.action_post()
+        self._send(invoice)
+
+        self.assertEqual(invoice.l10n_ro_efb_state, "rejected")
+        self.assertEqual(invoice.activity_ids.user_id, accountant, "the company's responsible")
+
+        # Archived since: the next rejection goes to an accounting manager, a person too.
+        invoice.activity_ids.unlink()
+        accountant.active = False
+        self.simulator.force_verdict("nok", errors=refusal)
+        self._send(invoice)
+        user = invoice.activity_ids.user_id
+        self.assertEqual(len(user), 1)
+        self.assertTrue(user.active and not user.share and not user._is_superuser(), user.name)
+        self.assertTrue(user.has_group("account.group_account_manager"))
 
     def test_precheck_failure_stays_home_without_anaf_call(self):
         """On a default install: the rules shipped with the bridge, no setting needed."""

@@ -24,13 +24,16 @@ class TestEmagExceptionEfactura(EmagFulfilmentEfacturaCase):
             lambda line: (line.res_model, line.res_id, line.kind) == (record._name, record.id, kind)
         )
 
-    def shipped_invoice(self):
-        """An eMAG order shipped and invoiced; its e-Factura jobs run until ANAF answered."""
-        _order, binding = self.imported_order()
+    def shipped_invoice(self, binding=None):
+        """An eMAG order shipped and invoiced; its e-Factura jobs run until ANAF answered,
+        then the delivery's steps until they rest."""
+        if binding is None:
+            _order, binding = self.imported_order()
         with trap_jobs() as trap:
             fulfilment = self.validate(self.delivery(binding))
             self._run_pipeline_until_it_rests(trap)
             self._run_efactura(trap)
+            self._run_pipeline_until_it_rests(trap)
         self.env.invalidate_all()
         return fulfilment, fulfilment.invoice_id
 
@@ -46,12 +49,53 @@ class TestEmagExceptionEfactura(EmagFulfilmentEfacturaCase):
         self.assertEqual(line.account_id, self.account)
         self.assertIn("CIF-ul cumparatorului nu figureaza", line.message)
         self.assertEqual(line.action_label, "Fix the invoice, then Send again")
+        self.assertEqual(line.action_method, "action_l10n_ro_efb_open", "a Next action button")
+        self.assertFalse(self.line_of(self.report(), invoice, "efactura_invalid"))
+        self.assertEqual(
+            (self.account.dashboard_efactura_rejected, self.account.dashboard_efactura_to_fix),
+            (1, 0),
+        )
         opened = line.action_run_next()
         self.assertEqual((opened["res_model"], opened["res_id"]), ("account.move", invoice.id))
 
         self._send(invoice)  # fixed at ANAF's side: the next verdict is its own
         self._assert_accepted(invoice)
         self.assertFalse(self.line_of(self.report(), invoice, "efactura_rejected"))
+
+    def test_invoice_stopped_by_our_checks_is_not_rejected_by_anaf(self):
+        _order, binding = self.imported_order()
+        # Core's builder stops a buyer without a street before any ANAF call.
+        binding.sale_order_id.partner_invoice_id.street = False
+        fulfilment, invoice = self.shipped_invoice(binding)
+        self.assertEqual(invoice.l10n_ro_efb_state, "invalid", invoice.l10n_ro_efb_message)
+        self.assertEqual(self.simulator.uploads(), [], "ANAF never saw it")
+
+        # The dashboard counts it apart from ANAF's rejections.
+        self.assertEqual(
+            (self.account.dashboard_efactura_rejected, self.account.dashboard_efactura_to_fix),
+            (0, 1),
+        )
+        # The exception report: a line of its own, with a Next action.
+        lines = self.report()
+        self.assertFalse(self.line_of(lines, invoice, "efactura_rejected"))
+        line = self.line_of(lines, invoice, "efactura_invalid")
+        self.assertEqual(line.severity, "error")
+        self.assertTrue(line.message.startswith("Not sent to ANAF:"), line.message)
+        self.assertEqual(line.action_label, "Fix the problems found, then Send again")
+        self.assertEqual(line.action_method, "action_l10n_ro_efb_open")
+        opened = line.action_run_next()
+        self.assertEqual((opened["res_model"], opened["res_id"]), ("account.move", invoice.id))
+        # The delivery held for it says that ANAF never saw it, and so does the invoice.
+        self.assertEqual(fulfilment.state, "failed")
+        self.assertEqual(self.step_states(fulfilment)["attach"], "failed")
+        for text in (fulfilment.status_message, self.delivery_message(fulfilment)):
+            self.assertIn("Not sent to ANAF: our checks found problems", text)
+            self.assertNotIn("refused", text)
+            self.assertNotIn("rejected", text)
+        self.assertIn("Not sent to ANAF", invoice.l10n_ro_efb_next_action)
+
+    def delivery_message(self, fulfilment):
+        return fulfilment.picking_id.emag_fulfilment_message
 
     def test_invoice_blocked_by_spv_rights_reported_until_resumed(self):
         # The token's holder has SPV rights on another CIF only.
@@ -66,7 +110,8 @@ class TestEmagExceptionEfactura(EmagFulfilmentEfacturaCase):
         self.assertIn("Nu aveti drept in SPV", line.message)
         self.assertEqual(line.action_label, "Fix the ANAF authorisation, then Retry")
         self.assertFalse(self.line_of(lines, invoice, "efactura_rejected"), "not a rejection")
-        self.assertEqual(self.account.dashboard_efactura_rejected, 1)
+        self.assertEqual(self.account.dashboard_efactura_rejected, 0, "not rejected by ANAF")
+        self.assertEqual(self.account.dashboard_efactura_blocked, 1)
 
         self.simulator.cifs = None  # rights granted in SPV
         with trap_jobs() as trap:
