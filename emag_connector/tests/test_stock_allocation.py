@@ -63,8 +63,10 @@ class TestStockAllocation(EmagOfferCase):
         self.assertEqual(self._quantities(7, "fixed_shares"), (4, 2, 1))
 
     def test_last_unit_under_low_stock_priority_goes_to_the_first_account_only(self):
-        self.assertEqual(self._quantities(2, "low_stock_priority"), (2, 0, 0))
-        self.assertEqual(self._quantities(3, "low_stock_priority"), (3, 3, 3), "above: whole pool")
+        self.assertEqual(self._quantities(2, "low_stock_priority"), (2, 2, 2), "above: whole pool")
+        self.assertEqual(
+            self._quantities(2, "low_stock_priority", low_stock_threshold=2), (2, 0, 0)
+        )
         self.bulgaria.stock_priority = 0
         self.assertEqual(self._quantities(1, "low_stock_priority"), (0, 1, 0))
         # The first in priority does not sell this product: the next one gets the unit.
