@@ -202,6 +202,19 @@ class EmagAccount(models.Model):
         action["context"] = {"default_account_id": self.id}
         return action
 
+    def action_preview_stock_allocation(self):
+        """What each account of the warehouse offers of each product, and why."""
+        self.ensure_one()
+        wizard = self.env["emag.stock.allocation.preview"].create({"account_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Stock Allocation of %s", self.name),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
     def action_sync_offers(self):
         """Push every offer of the account that differs from what eMAG holds."""
         for account in self:

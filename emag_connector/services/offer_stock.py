@@ -15,6 +15,7 @@ sibling accounts sell which product; the per-product loop is pure Python.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from .offer_allocation import Claimant, allocate
 
@@ -120,14 +121,29 @@ def warehouse_allocations(env, accounts, product_ids, free_by_warehouse, offers=
     return result
 
 
-def offer_quantities(env, offer_ids):
-    """Quantity to push for each offer id: ``{offer_id: int}``.
+@dataclass
+class OfferPlan:
+    """What a set of offers may promise, and why.
+
+    :ivar quantities: ``{offer_id: int}``, the quantity to push
+    :ivar allocations: ``{(account_id, product_id): Allocation}`` before buffers
+    :ivar free: ``{(warehouse_id, product_id): float}``, free quantity
+    """
+
+    quantities: dict = field(default_factory=dict)
+    allocations: dict = field(default_factory=dict)
+    free: dict = field(default_factory=dict)
+
+
+def offer_plan(env, offer_ids):
+    """Quantity to push for each offer id, with the allocation behind it.
 
     Offers of FBE accounts or of accounts without a warehouse get 0: there is
     nothing of the seller's own to promise.
     """
+    plan = OfferPlan()
     if not offer_ids:
-        return {}
+        return plan
     offers = (
         env["emag.offer"]
         .sudo()
@@ -143,14 +159,77 @@ def offer_quantities(env, offer_ids):
         warehouse.id: free_quantities(env, warehouse, product_ids, fbe_warehouses)
         for warehouse in sellers.warehouse_id
     }
-    allocations = warehouse_allocations(env, sellers, product_ids, free_by_warehouse, offers)
-    result = {}
+    plan.free = {
+        (warehouse_id, product_id): quantity
+        for warehouse_id, free in free_by_warehouse.items()
+        for product_id, quantity in free.items()
+    }
+    plan.allocations = warehouse_allocations(env, sellers, product_ids, free_by_warehouse, offers)
     for offer in offers:
         account = offer.account_id
         if account not in sellers:
-            result[offer.id] = 0
+            plan.quantities[offer.id] = 0
             continue
-        promised = allocations[account.id, offer.product_id.id].units
+        promised = plan.allocations[account.id, offer.product_id.id].units
         quantity = promised - max(account.stock_buffer, 0) - max(offer.stock_buffer, 0)
-        result[offer.id] = min(max(quantity, 0), MAX_STOCK)
-    return result
+        plan.quantities[offer.id] = min(max(quantity, 0), MAX_STOCK)
+    return plan
+
+
+def offer_quantities(env, offer_ids):
+    """Quantity to push for each offer id: ``{offer_id: int}`` (see :func:`offer_plan`)."""
+    return offer_plan(env, offer_ids).quantities
+
+
+def live_offers(env, accounts, product_ids=None):
+    """Live offers (published, or still on eMAG) of every seller-fulfilled
+    account sharing a warehouse with ``accounts``, optionally of some products."""
+    warehouses = accounts.filtered(lambda account: account.fulfilment_type == "seller").warehouse_id
+    domain = [
+        ("account_id.warehouse_id", "in", warehouses.ids),
+        ("account_id.fulfilment_type", "=", "seller"),
+        ("account_id.active", "=", True),
+        "|",
+        ("publish", "=", True),
+        ("emag_created", "=", True),
+    ]
+    if product_ids is not None:
+        domain.append(("product_id", "in", list(product_ids)))
+    return env["emag.offer"].sudo().search(domain)
+
+
+@dataclass(frozen=True)
+class ProductAllocation:
+    """One product of a shared warehouse: its free units and each live offer's share.
+
+    :ivar offers: ``[(offer, Allocation, quantity)]`` in the accounts' priority
+        order; ``quantity`` is what is pushed, buffers subtracted
+    """
+
+    product: object
+    warehouse: object
+    free: float
+    offers: list
+
+    @property
+    def hidden(self):
+        """In stock, offered on no account."""
+        return self.free >= 1 and not any(quantity for _offer, _alloc, quantity in self.offers)
+
+
+def product_allocations(env, offers):
+    """:class:`ProductAllocation` per (warehouse, product) of ``offers``."""
+    plan = offer_plan(env, offers.ids)
+    grouped = defaultdict(list)
+    for offer in offers.sorted(
+        lambda offer: (offer.account_id.stock_priority, offer.account_id.id)
+    ):
+        allocation = plan.allocations.get((offer.account_id.id, offer.product_id.id))
+        if allocation is not None:
+            grouped[offer.account_id.warehouse_id, offer.product_id].append(
+                (offer, allocation, plan.quantities[offer.id])
+            )
+    return [
+        ProductAllocation(product, warehouse, plan.free.get((warehouse.id, product.id), 0.0), rows)
+        for (warehouse, product), rows in grouped.items()
+    ]

@@ -98,3 +98,36 @@ class TestStockAllocation(EmagOfferCase):
         with trap_jobs() as trap:
             self.account.stock_buffer = 3
             trap.assert_jobs_count(0)
+
+    def _live_offers(self, qty):
+        product = self._product(qty=qty)
+        with trap_jobs():
+            for account in self.accounts:
+                self._offer(product, account=account, publish=True)
+        return product
+
+    def test_preview_tells_what_each_platform_is_offered_and_why(self):
+        self.account.stock_allocation_policy = "low_stock_priority"
+        self._live_offers(1)
+        self._live_offers(5)
+        action = self.bulgaria.action_preview_stock_allocation()
+        preview = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(preview.hidden_count, 0)
+        self.assertIn("1 (low stock: first in priority)", preview.preview)
+        self.assertIn("0 (low stock: kept for the first in priority)", preview.preview)
+        self.assertIn("5 (whole pool)", preview.preview)
+        for account in self.accounts:
+            self.assertIn(account.name, preview.preview)
+
+    def test_exception_report_lists_stock_offered_nowhere(self):
+        self.account.write({"stock_allocation_policy": "fixed_shares", "stock_buffer": 1})
+        product = self._live_offers(1)  # all of it to RO by largest remainder, less RO's buffer
+        self.env["emag.exception"]._refresh()
+        hidden = self.env["emag.exception"].search(
+            [("kind", "=", "stock_hidden"), ("res_model", "=", "product.product")]
+        )
+        self.assertEqual(hidden.mapped("res_id"), [product.id])
+        self.assertIn("Free in", hidden.message)
+        self.account.stock_allocation_policy = "whole_pool"  # BG and HU offer it now
+        self.env["emag.exception"]._refresh()
+        self.assertFalse(hidden.exists())
