@@ -3,6 +3,9 @@
 """Three accounts (RO, BG, HU) selling from one warehouse: the last units are
 neither hidden everywhere nor promised twice."""
 
+import importlib.util
+from pathlib import Path
+
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -35,6 +38,17 @@ class TestStockAllocation(EmagOfferCase):
 
     def test_new_accounts_share_the_documented_default(self):
         self.assertEqual(set(self.accounts.mapped("stock_allocation_policy")), {"whole_pool"})
+
+    def test_upgraded_databases_keep_fixed_shares(self):
+        script = Path(__file__).parents[1] / "migrations" / "19.0.1.2.0" / "post-migration.py"
+        spec = importlib.util.spec_from_file_location("emag_allocation_migration", script)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(set(self.accounts.mapped("stock_allocation_policy")), {"fixed_shares"})
+        # 1 free unit at 60/20/20: Romania offers it, as the floor never did.
+        self.assertEqual(self._quantities(1, "fixed_shares"), (1, 0, 0))
 
     def test_one_unit_under_each_policy(self):
         self.assertEqual(self._quantities(1, "whole_pool"), (1, 1, 1))
