@@ -132,6 +132,10 @@ class TestStockAllocation(EmagOfferCase):
         self.assertIn("5 (whole pool)", preview.preview)
         for account in self.accounts:
             self.assertIn(account.name, preview.preview)
+        self.env["res.lang"]._activate_lang("ro_RO")
+        in_romanian = preview.with_context(lang="ro_RO")
+        in_romanian.invalidate_recordset(["preview"])
+        self.assertIn("1 (stoc redus: primul în prioritate)", in_romanian.preview)
 
     def test_exception_report_lists_stock_offered_nowhere(self):
         self.account.write({"stock_allocation_policy": "fixed_shares", "stock_buffer": 1})
