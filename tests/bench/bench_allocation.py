@@ -17,7 +17,7 @@ The shop (fixed seed):
 - an order is placed only if the platform shows stock. eMAG lowers its own
   shown stock at once; the other platforms keep showing what Odoo pushed last
   until the next push. That push comes ``STALENESS_S`` after the sale: the
-  order callback and its import (~1 s, the pipeline bench), the debounce of
+  order callback and its import (~1 s, an assumption: the callback imports at once), the debounce of
   the stock push (``STOCK_PUSH_DELAY`` = 10 s in ``emag_account_offer.py``)
   and the call itself (~1 s at 3 requests/s), so 12 s.
 
