@@ -11,6 +11,10 @@ if wants api; then
     "$PY" "$REPO/tests/bench/bench_api.py"
 fi
 
+if wants allocation; then
+    "$PY" "$REPO/tests/bench/bench_allocation.py"
+fi
+
 if wants takeover; then
     "$PY" "$REPO/tests/bench/bench_takeover.py"
 fi

@@ -168,12 +168,14 @@ say(f"{company.name}: e-Factura on the ANAF sandbox {ANAF_URL}")
 
 # --------------------------------------------------------------- accounts
 
-# One warehouse, three platforms: Romania may promise 60 % of the free
-# stock, Bulgaria and Hungary 20 % each, so no unit is sold twice.
+# One warehouse, three platforms under the default whole pool: each offers all
+# the free stock and a sale anywhere lowers the others within seconds. Romania
+# comes first should the seller switch to low-stock priority; the shares are
+# those of fixed shares.
 PLATFORM_SETUP = {
-    "emag_ro": {"name": "eMAG Romania", "stock_share_percent": 60.0},
-    "emag_bg": {"name": "eMAG Bulgaria", "stock_share_percent": 20.0},
-    "emag_hu": {"name": "eMAG Hungary", "stock_share_percent": 20.0},
+    "emag_ro": {"name": "eMAG Romania", "stock_priority": 1, "stock_share_percent": 60.0},
+    "emag_bg": {"name": "eMAG Bulgaria", "stock_priority": 2, "stock_share_percent": 20.0},
+    "emag_hu": {"name": "eMAG Hungary", "stock_priority": 3, "stock_share_percent": 20.0},
 }
 Account = env["emag.account"].with_context(active_test=False)
 accounts = {}

@@ -13,10 +13,19 @@ from ..services.catalog_sync import (
     sync_handling_times,
     sync_vat_rates,
 )
+from ..services.offer_allocation import (
+    DEFAULT_LOW_STOCK_THRESHOLD,
+    DEFAULT_POLICY,
+    FIXED_SHARES,
+    LOW_STOCK_PRIORITY,
+    WHOLE_POOL,
+)
 from ..services.offer_export import refresh_offer_status, sync_offers
 
 OFFERS_CHANNEL = "root.emag.offers"
 STOCK_PUSH_DELAY = 10  # seconds: one push for the burst of moves of a picking
+# Written on one account, these apply to every account sharing its warehouse.
+WAREHOUSE_ALLOCATION_FIELDS = ("stock_allocation_policy", "low_stock_threshold")
 STATUS_REFRESH_DELAY = 60  # seconds: eMAG validates attached offers within moments
 DETAILS_PER_JOB = 10
 
@@ -31,12 +40,40 @@ class EmagAccount(models.Model):
         default=0,
         help="Units of every product kept back from this account, e.g. for shop sales.",
     )
+    stock_allocation_policy = fields.Selection(
+        [
+            (WHOLE_POOL, "Whole pool"),
+            (LOW_STOCK_PRIORITY, "Low-stock priority"),
+            (FIXED_SHARES, "Fixed shares"),
+        ],
+        string="Stock Allocation",
+        default=DEFAULT_POLICY,
+        required=True,
+        help="How the free quantity of a warehouse shared by several accounts is offered; "
+        "the same for every account of the warehouse. Whole pool: every account offers "
+        "all of it, a sale anywhere lowers the others within seconds. Low-stock priority: "
+        "the same, but at or below the threshold only the first account in priority "
+        "offers the remaining units, so the last unit is never sold twice. Fixed shares: "
+        "each account offers its share.",
+    )
+    stock_priority = fields.Integer(
+        string="Stock Priority",
+        default=10,
+        help="Under low-stock priority, the account with the lowest number offers the "
+        "last units of a product.",
+    )
+    low_stock_threshold = fields.Integer(
+        string="Low-Stock Threshold",
+        default=DEFAULT_LOW_STOCK_THRESHOLD,
+        help="Under low-stock priority: at or below this many free units, a product is "
+        "offered on one account only.",
+    )
     stock_share_percent = fields.Float(
         string="Warehouse Share (%)",
         default=100.0,
-        help="Part of the warehouse's free quantity this account may offer. When several "
-        "accounts draw on one warehouse, give each its share so one platform cannot sell "
-        "what another promised; shares adding up to more than 100 % are scaled down.",
+        help="Under fixed shares: part of the warehouse's free quantity this account may "
+        "offer; shares adding up to more than 100 % are scaled down, and the units are "
+        "split by largest remainder so none is lost to rounding.",
     )
     price_band_percent = fields.Float(
         string="Price Band (%)",
@@ -49,6 +86,9 @@ class EmagAccount(models.Model):
     offer_count = fields.Integer(compute="_compute_offer_count")
     shared_warehouse_warning = fields.Char(compute="_compute_shared_warehouse_warning")
 
+    _low_stock_threshold_positive = models.Constraint(
+        "CHECK(low_stock_threshold >= 0)", "The low-stock threshold cannot be negative."
+    )
     _stock_buffer_positive = models.Constraint(
         "CHECK(stock_buffer >= 0)", "The stock buffer cannot be negative."
     )
@@ -70,11 +110,17 @@ class EmagAccount(models.Model):
         for account in self:
             account.offer_count = counts.get(account, 0)
 
-    @api.depends("warehouse_id", "stock_share_percent", "fulfilment_type")
+    @api.depends(
+        "warehouse_id", "stock_share_percent", "fulfilment_type", "stock_allocation_policy"
+    )
     def _compute_shared_warehouse_warning(self):
         for account in self:
             account.shared_warehouse_warning = False
-            if not account.warehouse_id or account.fulfilment_type != "seller":
+            if (
+                not account.warehouse_id
+                or account.fulfilment_type != "seller"
+                or account.stock_allocation_policy != FIXED_SHARES
+            ):
                 continue
             siblings = self.search(
                 [
@@ -92,6 +138,61 @@ class EmagAccount(models.Model):
                     total=round(total, 2),
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        for account in accounts:
+            # A new account follows the allocation its warehouse already uses.
+            sibling = account._stock_siblings()[:1]
+            if sibling:
+                values = {name: sibling[name] for name in WAREHOUSE_ALLOCATION_FIELDS}
+                if any(account[name] != value for name, value in values.items()):
+                    super(EmagAccount, account).write(values)
+        return accounts
+
+    def write(self, vals):
+        old = {account: account._allocation_settings() for account in self}
+        result = super().write(vals)
+        shared = {name: vals[name] for name in WAREHOUSE_ALLOCATION_FIELDS if name in vals}
+        if shared:
+            siblings = self._stock_siblings() - self
+            if siblings:
+                super(EmagAccount, siblings).write(shared)
+        changed = self.browse(
+            [
+                account.id
+                for account, settings in old.items()
+                if settings != account._allocation_settings()
+            ]
+        )
+        if changed:
+            # What every account of the warehouse offers may change: one full
+            # push each (the identity key merges repeated changes into one job).
+            for account in (changed | changed._stock_siblings()).filtered("active"):
+                account._queue_offer_sync()
+        return result
+
+    def _allocation_settings(self):
+        """What decides the account's quantities (a change queues a full push)."""
+        self.ensure_one()
+        return (
+            self.stock_allocation_policy,
+            self.low_stock_threshold,
+            self.stock_priority,
+            self.stock_share_percent,
+            self.warehouse_id.id,
+        )
+
+    def _stock_siblings(self):
+        """Seller-fulfilled accounts drawing on the warehouses of ``self``, ``self`` included."""
+        warehouses = self.filtered(lambda account: account.fulfilment_type == "seller").warehouse_id
+        if not warehouses:
+            return self.browse()
+        return self.sudo().search(
+            [("warehouse_id", "in", warehouses.ids), ("fulfilment_type", "=", "seller")],
+            order="stock_priority, id",
+        )
+
     # ------------------------------------------------------------- actions
 
     def action_view_offers(self):
@@ -100,6 +201,19 @@ class EmagAccount(models.Model):
         action["domain"] = [("account_id", "=", self.id)]
         action["context"] = {"default_account_id": self.id}
         return action
+
+    def action_preview_stock_allocation(self):
+        """What each account of the warehouse offers of each product, and why."""
+        self.ensure_one()
+        wizard = self.env["emag.stock.allocation.preview"].create({"account_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Stock Allocation of %s", self.name),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
 
     def action_sync_offers(self):
         """Push every offer of the account that differs from what eMAG holds."""

@@ -38,12 +38,14 @@ from odoo import fields
 
 from . import order_status, order_sync, rma_status
 from .labels import selection_label
+from .offer_stock import live_offers, product_allocations
 
 ERROR, WARNING = "error", "warning"
 
 KINDS = [
     ("offer", "Offer rejected or needing attention"),
     ("offer_unlinked", "Offer on eMAG unknown to Odoo"),
+    ("stock_hidden", "In stock, offered nowhere"),
     ("order_exception", "Order in exception"),
     ("order_unacknowledged", "Order not acknowledged"),
     ("order_stuck", "Order stuck in an eMAG status"),
@@ -184,6 +186,37 @@ def unlinked_offers(scope):
             ),
             action_label=scope.env._("Match, create the product or ignore"),
             since=line.create_date,
+        )
+
+
+def hidden_stock(scope):
+    """Products with free units that no eMAG account offers: buffers, fixed
+    shares or a low-stock priority whose first account cannot show them."""
+    sellers = scope.accounts.filtered(
+        lambda account: account.fulfilment_type == "seller" and account.warehouse_id
+    )
+    if not sellers:
+        return
+    for row in product_allocations(scope.env, live_offers(scope.env, sellers)):
+        mine = [
+            offer for offer, _allocation, _quantity in row.offers if offer.account_id in sellers
+        ]
+        if not row.hidden or not mine:
+            continue
+        yield ExceptionLine(
+            kind="stock_hidden",
+            severity=WARNING,
+            account=mine[0].account_id,
+            record=row.product,
+            message=short(
+                scope.env._(
+                    "Free in %(warehouse)s: %(free)s, offered on no eMAG account: "
+                    "buffers or the stock allocation keep it back.",
+                    free=int(row.free),
+                    warehouse=row.warehouse.name,
+                )
+            ),
+            action_label=scope.env._("Check the accounts' stock allocation and buffers"),
         )
 
 
@@ -494,4 +527,4 @@ def job_account(records):
     return records.env["emag.account"]
 
 
-COLLECTORS = (offers, unlinked_offers, orders, fulfilments, returns)
+COLLECTORS = (offers, unlinked_offers, hidden_stock, orders, fulfilments, returns)

@@ -3,18 +3,21 @@
 What an account offers is the *free* quantity (on hand minus reserved) of its
 seller-fulfilled warehouse: never the on-hand (a reserved unit is already
 sold), never what sits in a Fulfilled-by-eMAG warehouse. When several accounts
-draw on one warehouse, each gets its configured share of it, so one platform
-cannot sell what another already promised; if the shares add up to more than
-100 %, they are scaled down to fit. Then the account buffer and the offer
-buffer are subtracted, and the result is clamped to eMAG's 0…65535.
+draw on one warehouse, the warehouse's allocation policy (``offer_allocation``:
+whole pool, low-stock priority or fixed shares) decides what each may promise.
+Then the account buffer and the offer buffer are subtracted, and the result is
+clamped to eMAG's 0…65535.
 
 The work is a handful of queries whatever the size of the catalogue: one
 fetch of the offers, one grouped sum over ``stock.quant`` per warehouse (the
-location tree is matched through ``parent_path``), no per-product loop.
+location tree is matched through ``parent_path``), one grouped read of which
+sibling accounts sell which product; the per-product loop is pure Python.
 """
 
-import math
 from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .offer_allocation import Claimant, allocate
 
 MAX_STOCK = 65535
 
@@ -45,65 +48,188 @@ def free_quantities(env, warehouse, product_ids, excluded_warehouses=None):
     return {product.id: quantity - reserved for product, quantity, reserved in groups}
 
 
-def warehouse_shares(env, accounts):
-    """Effective share (0…1) of its warehouse for each account.
+def warehouse_claimants(env, accounts, product_ids):
+    """Every account drawing on the warehouses of ``accounts``, as the allocation sees them.
 
-    Shares are compared with every active seller-fulfilled account drawing on
-    the same warehouse, including accounts outside ``accounts``.
+    :returns: ``(siblings_by_warehouse, sellers)``: the active seller-fulfilled
+        accounts of each warehouse id, in priority order, and the set of
+        ``(account_id, product_id)`` that have a live offer (published, or
+        still on eMAG), which is where units can be shown at all
     """
     warehouses = accounts.warehouse_id
     siblings = (
         env["emag.account"]
         .sudo()
-        .search([("warehouse_id", "in", warehouses.ids), ("fulfilment_type", "=", "seller")])
+        .search(
+            [("warehouse_id", "in", warehouses.ids), ("fulfilment_type", "=", "seller")],
+            order="stock_priority, id",
+        )
     )
-    totals = defaultdict(float)
+    by_warehouse = defaultdict(lambda: env["emag.account"])
     for sibling in siblings:
-        totals[sibling.warehouse_id.id] += max(sibling.stock_share_percent, 0.0)
-    return {
-        account.id: max(account.stock_share_percent, 0.0)
-        / max(100.0, totals[account.warehouse_id.id] or 100.0)
-        for account in accounts
-    }
+        by_warehouse[sibling.warehouse_id.id] |= sibling
+    live = (
+        env["emag.offer"]
+        .sudo()
+        ._read_group(
+            [
+                ("account_id", "in", siblings.ids),
+                ("product_id", "in", list(product_ids)),
+                "|",
+                ("publish", "=", True),
+                ("emag_created", "=", True),
+            ],
+            ["account_id", "product_id"],
+        )
+    )
+    sellers = {(account.id, product.id) for account, product in live}
+    return by_warehouse, sellers
 
 
-def offer_quantities(env, offer_ids):
-    """Quantity to push for each offer id: ``{offer_id: int}``.
+def warehouse_allocations(env, accounts, product_ids, free_by_warehouse, offers=None):
+    """``{(account_id, product_id): Allocation}`` for ``accounts`` and ``product_ids``.
+
+    Each product's free quantity of a warehouse is allocated across every
+    account sharing it (including accounts outside ``accounts``), under the
+    policy of the warehouse's first account in priority order.
+
+    :param offers: offers about to be pushed; they count as live even before
+        their first push
+    """
+    by_warehouse, sellers = warehouse_claimants(env, accounts, product_ids)
+    sellers |= {(offer.account_id.id, offer.product_id.id) for offer in offers or ()}
+    result = {}
+    for warehouse_id, siblings in by_warehouse.items():
+        # The policy is written on every account of the warehouse at once; if
+        # the database disagrees anyway, the first in priority decides.
+        lead = siblings[:1]
+        policy, threshold = lead.stock_allocation_policy, lead.low_stock_threshold
+        free = free_by_warehouse.get(warehouse_id, {})
+        configured = [
+            (sibling.id, sibling.stock_share_percent, sibling.stock_priority)
+            for sibling in siblings
+        ]
+        mine = (siblings & accounts).ids
+        for product_id in product_ids:
+            claimants = [
+                Claimant(key, share=share, priority=priority, sells=(key, product_id) in sellers)
+                for key, share, priority in configured
+            ]
+            allocated = allocate(free.get(product_id, 0.0), claimants, policy, threshold)
+            for account_id in mine:
+                result[account_id, product_id] = allocated[account_id]
+    return result
+
+
+@dataclass
+class OfferPlan:
+    """What a set of offers may promise, and why.
+
+    :ivar quantities: ``{offer_id: int}``, the quantity to push
+    :ivar allocations: ``{(account_id, product_id): Allocation}`` before buffers
+    :ivar free: ``{(warehouse_id, product_id): float}``, free quantity
+    """
+
+    quantities: dict = field(default_factory=dict)
+    allocations: dict = field(default_factory=dict)
+    free: dict = field(default_factory=dict)
+
+
+def offer_plan(env, offer_ids):
+    """Quantity to push for each offer id, with the allocation behind it.
 
     Offers of FBE accounts or of accounts without a warehouse get 0: there is
     nothing of the seller's own to promise.
     """
+    plan = OfferPlan()
     if not offer_ids:
-        return {}
+        return plan
     offers = (
         env["emag.offer"]
         .sudo()
         .search_fetch([("id", "in", list(offer_ids))], ["account_id", "product_id", "stock_buffer"])
     )
-    by_account = defaultdict(list)
-    for offer in offers:
-        by_account[offer.account_id].append(offer)
-    accounts = env["emag.account"].sudo().browse([account.id for account in by_account])
-    shares = warehouse_shares(env, accounts.filtered("warehouse_id"))
+    accounts = offers.account_id
+    sellers = accounts.filtered(
+        lambda account: account.fulfilment_type == "seller" and account.warehouse_id
+    )
     fbe_warehouses = env["emag.account"].sudo().search([]).fbe_warehouse_id
-    free_by_warehouse = {}
-    result = {}
-    for account, account_offers in by_account.items():
-        warehouse = account.warehouse_id
-        if account.fulfilment_type != "seller" or not warehouse:
-            result.update(dict.fromkeys((offer.id for offer in account_offers), 0))
+    product_ids = set(offers.product_id.ids)
+    free_by_warehouse = {
+        warehouse.id: free_quantities(env, warehouse, product_ids, fbe_warehouses)
+        for warehouse in sellers.warehouse_id
+    }
+    plan.free = {
+        (warehouse_id, product_id): quantity
+        for warehouse_id, free in free_by_warehouse.items()
+        for product_id, quantity in free.items()
+    }
+    plan.allocations = warehouse_allocations(env, sellers, product_ids, free_by_warehouse, offers)
+    for offer in offers:
+        account = offer.account_id
+        if account not in sellers:
+            plan.quantities[offer.id] = 0
             continue
-        if warehouse.id not in free_by_warehouse:
-            free_by_warehouse[warehouse.id] = {}
-        free = free_by_warehouse[warehouse.id]
-        missing = {offer.product_id.id for offer in account_offers} - free.keys()
-        if missing:
-            computed = free_quantities(env, warehouse, missing, fbe_warehouses)
-            free.update({product_id: computed.get(product_id, 0.0) for product_id in missing})
-        share = shares[account.id]
-        for offer in account_offers:
-            # A small epsilon so 2.9999999 units of float noise still count as 3.
-            promised = math.floor(max(free[offer.product_id.id], 0.0) * share + 1e-6)
-            quantity = promised - max(account.stock_buffer, 0) - max(offer.stock_buffer, 0)
-            result[offer.id] = min(max(quantity, 0), MAX_STOCK)
-    return result
+        promised = plan.allocations[account.id, offer.product_id.id].units
+        quantity = promised - max(account.stock_buffer, 0) - max(offer.stock_buffer, 0)
+        plan.quantities[offer.id] = min(max(quantity, 0), MAX_STOCK)
+    return plan
+
+
+def offer_quantities(env, offer_ids):
+    """Quantity to push for each offer id: ``{offer_id: int}`` (see :func:`offer_plan`)."""
+    return offer_plan(env, offer_ids).quantities
+
+
+def live_offers(env, accounts, product_ids=None):
+    """Live offers (published, or still on eMAG) of every seller-fulfilled
+    account sharing a warehouse with ``accounts``, optionally of some products."""
+    warehouses = accounts.filtered(lambda account: account.fulfilment_type == "seller").warehouse_id
+    domain = [
+        ("account_id.warehouse_id", "in", warehouses.ids),
+        ("account_id.fulfilment_type", "=", "seller"),
+        ("account_id.active", "=", True),
+        "|",
+        ("publish", "=", True),
+        ("emag_created", "=", True),
+    ]
+    if product_ids is not None:
+        domain.append(("product_id", "in", list(product_ids)))
+    return env["emag.offer"].sudo().search(domain)
+
+
+@dataclass(frozen=True)
+class ProductAllocation:
+    """One product of a shared warehouse: its free units and each live offer's share.
+
+    :ivar offers: ``[(offer, Allocation, quantity)]`` in the accounts' priority
+        order; ``quantity`` is what is pushed, buffers subtracted
+    """
+
+    product: object
+    warehouse: object
+    free: float
+    offers: list
+
+    @property
+    def hidden(self):
+        """In stock, offered on no account."""
+        return self.free >= 1 and not any(quantity for _offer, _alloc, quantity in self.offers)
+
+
+def product_allocations(env, offers):
+    """:class:`ProductAllocation` per (warehouse, product) of ``offers``."""
+    plan = offer_plan(env, offers.ids)
+    grouped = defaultdict(list)
+    for offer in offers.sorted(
+        lambda offer: (offer.account_id.stock_priority, offer.account_id.id)
+    ):
+        allocation = plan.allocations.get((offer.account_id.id, offer.product_id.id))
+        if allocation is not None:
+            grouped[offer.account_id.warehouse_id, offer.product_id].append(
+                (offer, allocation, plan.quantities[offer.id])
+            )
+    return [
+        ProductAllocation(product, warehouse, plan.free.get((warehouse.id, product.id), 0.0), rows)
+        for (warehouse, product), rows in grouped.items()
+    ]

@@ -1,6 +1,7 @@
 from . import test_emag_account
 from . import test_rate_limiter
 from . import test_emag_offer
+from . import test_stock_allocation
 from . import test_document_link
 from . import test_order_import
 from . import test_order_status

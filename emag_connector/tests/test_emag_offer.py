@@ -286,7 +286,7 @@ class TestOfferStockAndPrice(EmagOfferCase):
         self.assertEqual(offer_quantities(self.env, offer.ids)[offer.id], 0, "never negative")
 
     def test_shared_warehouse_split_by_share(self):
-        self.account.stock_share_percent = 60
+        self.account.write({"stock_share_percent": 60, "stock_allocation_policy": "fixed_shares"})
         other = self._make_account("eMAG RO second shop", self.warehouse, stock_share_percent=40)
         product = self._product(qty=10)
         mine, theirs = self._offer(product), self._offer(product, account=other)
