@@ -56,7 +56,9 @@ class EmagFulfilment(models.Model):
         index=True,
     )
     message = fields.Text(
-        readonly=True, help="Why the pipeline waits, failed or stopped, when its step ran."
+        string="Message When Run",
+        readonly=True,
+        help="Why the pipeline waits, failed or stopped, when its step ran.",
     )
     status_message = fields.Text(
         string="Message",
@@ -291,7 +293,12 @@ class EmagFulfilmentStep(models.Model):
         required=True,
         readonly=True,
     )
-    message = fields.Char(readonly=True, translate=True, help="What the step said when it ran.")
+    message = fields.Char(
+        string="Message When Run",
+        readonly=True,
+        translate=True,
+        help="What the step said when it ran.",
+    )
     status_message = fields.Char(
         string="Message",
         compute="_compute_status_message",
