@@ -3,10 +3,13 @@
 import dataclasses
 
 from odoo import api, fields, models
+from odoo.tools.translate import LazyTranslate
 
-from ..services import order_status
+from ..services import labels, order_status
 from ..services.order_import import dump_payload
 from ..services.order_sync import awaiting_acknowledgement_domain, push_status
+
+_lt = LazyTranslate(__name__)
 
 
 class EmagOrder(models.Model):
@@ -66,7 +69,7 @@ class EmagOrder(models.Model):
         tracking=True,
         index=True,
     )
-    message = fields.Text(readonly=True)
+    message = fields.Text(readonly=True, translate=True)
     acknowledged_at = fields.Datetime(readonly=True, copy=False)
     ack_overdue = fields.Boolean(
         string="Acknowledgement Overdue",
@@ -182,22 +185,40 @@ class EmagOrder(models.Model):
         }
 
     def _emag_park(self, message, raw=None):
-        """The order cannot go further: show why and wait for Retry."""
+        """The order cannot go further: show why and wait for Retry.
+
+        :param message: a deferred text (``services/labels.py``), stored in
+            every language
+        """
         values = {"state": "exception", "message": message}
         if raw is not None:
             values["payload"] = dump_payload(raw)
         self.write(values)
 
+    def write(self, vals):
+        message = vals.get("message")
+        if not message or self.env.context.get(labels.WRITING_TRANSLATIONS):
+            return super().write(vals)
+        # Read by people of every language, whoever wrote it: a deferred text
+        # is said in each installed language, a plain one replaces them all.
+        result = super().write(dict(vals, message=labels.render(self.env, message)))
+        labels.write_translated(self, "message", message)
+        return result
+
     def _emag_flag(self, message):
-        """A case for a person: exception state and a to-do on the sale order."""
-        if self.state == "exception" and self.message == message:
+        """A case for a person: exception state and a to-do on the sale order.
+
+        :param message: a deferred text; the to-do reads it in the job's language
+        """
+        text = labels.render(self.env, message)
+        if self.state == "exception" and self.message == text:
             return
         self._emag_park(message)
         target = self.sale_order_id or self
         target.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("eMAG order %(order)s needs attention", order=self.emag_id),
-            note=message,
+            note=text,
             user_id=self._emag_responsible().id,
         )
 
@@ -225,7 +246,7 @@ class EmagOrder(models.Model):
                 continue
             if not verdict.allowed:
                 binding._emag_flag(
-                    self.env._("Not sent to eMAG: %(reason)s", reason=verdict.reason)
+                    _lt("Not sent to eMAG: %(reason)s", reason=order_status.reason_text(verdict))
                 )
                 continue
             binding.with_delay(

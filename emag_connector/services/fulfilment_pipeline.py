@@ -53,7 +53,6 @@ from .fulfilment_awb import (
     listed_awb_ids,
 )
 from .fulfilment_invoice import DeliveryInvoice
-from .labels import say
 from .order_payload import FBE_TYPE, SELLER_TYPE, OrderPayloadError, parse_order
 
 _logger = logging.getLogger(__name__)
@@ -210,7 +209,7 @@ class FulfilmentPipeline:
         except EmagError as error:
             outcome = failed(self.env._("eMAG says: %(e)s", e=error.message))
         except (AwbRequestError, OrderPayloadError) as error:
-            outcome = failed(say(self.env, error))
+            outcome = failed(labels.error_text(error))
         except (UserError, ValidationError) as error:
             outcome = failed(str(error.args[0] if error.args else error))
         return self._record(step, outcome)
@@ -318,12 +317,12 @@ class FulfilmentPipeline:
         order = self._parse(raw)
         if order.status == order_status.CANCELED or order.cancellation_request:
             message = (
-                self.env._(
+                _lt(
                     "eMAG canceled the order: do not ship it. Put the goods back in stock "
                     "(return the delivery) and cancel the sale order."
                 )
                 if order.status == order_status.CANCELED
-                else self.env._(
+                else _lt(
                     "The customer asked to cancel the order (%(request)s): do not ship it. "
                     "Return the delivery to stock and cancel the order.",
                     request=order.cancellation_request,
@@ -342,7 +341,7 @@ class FulfilmentPipeline:
             return done(_lt("Already %(s)s", s=_status_text(current)))
         verdict = self.binding._emag_check_transition(order_status.PREPARED)
         if not verdict.allowed:
-            return failed(verdict.reason)
+            return failed(order_status.reason_text(verdict))
         if not verdict.noop:
             self._save_status(self._payload(), order_status.PREPARED)
             self._note(
@@ -490,7 +489,7 @@ class FulfilmentPipeline:
         if status != order_status.FINALIZED:
             verdict = self.binding._emag_check_transition(order_status.FINALIZED, current=status)
             if not verdict.allowed:
-                return failed(verdict.reason)
+                return failed(order_status.reason_text(verdict))
             self._save_status(raw, order_status.FINALIZED)
         self.fulfilment.finalized_at = self.binding.emag_finalized_at or fields.Datetime.now()
         self._note(self.env._("eMAG: order %(order)s finalized.", order=self.binding.emag_id))

@@ -19,7 +19,7 @@ Two ways, for two kinds of text:
   - a lazy translation, ``_lt("...", name=value)``, whose arguments may be
     deferred texts themselves;
   - a callable ``env -> str`` (e.g. :func:`selection_text`, or
-    ``lambda env: say(env, error)`` for a payload refusal);
+    :func:`error_text` for a payload refusal);
   - a list of deferred texts, joined by spaces.
 """
 
@@ -76,6 +76,11 @@ def say(env, error):
     if sentence is None:
         return str(error.args[0] if error.args else error)
     return sentence.render(env._)
+
+
+def error_text(error):
+    """A deferred text: the message of ``error``, said by :func:`say`."""
+    return lambda env: say(env, error)
 
 
 def selection_text(model, field_name, value):

@@ -53,13 +53,12 @@ import psycopg2
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
-from odoo.tools.translate import LazyTranslate
+from odoo.tools.translate import LazyGettext, LazyTranslate
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.emag_api import PLATFORMS
 from . import labels, order_status
-from .labels import say
 from .order_figures import read_figures
 from .order_partner import CustomerError, CustomerResolver
 from .order_payload import FBE_TYPE, OrderPayloadError, modified_at, parse_order
@@ -70,7 +69,8 @@ _EPOCH = datetime.min
 
 
 class OrderImportError(ValueError):
-    """The order cannot be imported as it is; ``str()`` is the plain reason."""
+    """The order cannot be imported as it is; its argument is the reason, a lazy
+    translation said in each reader's language (``services/labels.py``)."""
 
 
 def lock_order(env, account, emag_id):
@@ -85,7 +85,10 @@ REFUSALS = (OrderImportError, CustomerError, UserError, ValidationError)
 
 
 def refusal_reason(error):
-    return str(error.args[0] if error.args else error)
+    """Why ``error`` refuses the order, as a deferred text (``services/labels.py``):
+    the importer's own refusals are lazy translations, said in each reader's language."""
+    reason = error.args[0] if error.args else error
+    return reason if isinstance(reason, (str, LazyGettext)) else str(reason)
 
 
 def payload_key(raw):
@@ -185,7 +188,7 @@ class OrderImporter:
             order = parse_order(raw, platform)
         except OrderPayloadError as error:
             binding = binding or self._create_binding(emag_id, None)
-            binding._emag_park(say(self.env, error), raw)
+            binding._emag_park(labels.error_text(error), raw)
             return binding, None
         if binding.emag_modified and order.modified < binding.emag_modified:
             return binding, None  # an older read arriving late: the binding already knows better
@@ -199,7 +202,7 @@ class OrderImporter:
             binding.write(
                 {
                     "state": "canceled",
-                    "message": self.env._("Canceled on eMAG before it was imported."),
+                    "message": _lt("Canceled on eMAG before it was imported."),
                 }
             )
         elif not order.complete:
@@ -207,7 +210,7 @@ class OrderImporter:
             # buyer's address (an e-Factura ANAF rejects). It waits, and each
             # poll reads it again until eMAG completes it.
             binding._emag_park(
-                self.env._(
+                _lt(
                     "eMAG is still completing the customer's details, so the order is not "
                     "imported or acknowledged yet. It is read again at every poll and imported "
                     "as soon as eMAG completes it."
@@ -310,7 +313,7 @@ class OrderImporter:
         account = self.account
         if order.currency and order.currency != account.currency_id.name:
             raise OrderImportError(
-                self.env._(
+                _lt(
                     "The order is in %(order)s but the account works in %(account)s.",
                     order=order.currency,
                     account=account.currency_id.name,
@@ -321,7 +324,7 @@ class OrderImporter:
         )
         if order.order_type == FBE_TYPE and not warehouse:
             raise OrderImportError(
-                self.env._("Fulfilled-by-eMAG order, but the account has no FBE warehouse.")
+                _lt("Fulfilled-by-eMAG order, but the account has no FBE warehouse.")
             )
         if isinstance(customer, CustomerError):
             raise customer
@@ -452,7 +455,7 @@ class OrderImporter:
             for product in products:
                 if product.default_code in found:
                     raise OrderImportError(
-                        self.env._(
+                        _lt(
                             "The part number %(part)s matches several products; give each "
                             "product its own internal reference, then press Retry.",
                             part=product.default_code,
@@ -462,7 +465,7 @@ class OrderImporter:
         unknown = sorted(wanted - set(found))
         if unknown:
             raise OrderImportError(
-                self.env._(
+                _lt(
                     "Unknown part number %(parts)s: no product is offered on this account "
                     "with it. Create the offer (or set the product's internal reference), then "
                     "press Retry.",
@@ -541,7 +544,7 @@ class OrderImporter:
             return read_figures(order.raw).total
         except (ValueError, TypeError, ArithmeticError) as error:
             raise OrderImportError(
-                self.env._("The total of the order cannot be read: %(error)s", error=error)
+                _lt("The total of the order cannot be read: %(error)s", error=error)
             ) from None
 
     def _total_matches(self, sale_order, order):
@@ -552,7 +555,7 @@ class OrderImporter:
     def _check_total(self, sale_order, order):
         if not self._total_matches(sale_order, order):
             raise OrderImportError(
-                self.env._(
+                _lt(
                     "The Odoo total %(odoo)s differs from the eMAG total %(emag)s; the order "
                     "was not imported. Check the taxes and the product lines, then press Retry.",
                     odoo=f"{sale_order.amount_total:.2f}",
@@ -574,7 +577,7 @@ class OrderImporter:
             return
         if self._shipped(sale_order):
             binding._emag_flag(
-                self.env._(
+                _lt(
                     "eMAG changed the product lines after the goods left the warehouse. "
                     "Check the order on eMAG and adjust the delivery by hand."
                 )
@@ -655,7 +658,7 @@ class OrderImporter:
         if sale_order.state != "cancel":
             if self._shipped(sale_order):
                 binding._emag_flag(
-                    self.env._(
+                    _lt(
                         "eMAG canceled this order (or the customer asked to cancel it) after "
                         "goods were shipped. Arrange the return with the customer and eMAG."
                     )

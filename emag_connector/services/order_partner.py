@@ -18,11 +18,16 @@ import unicodedata
 from stdnum import get_cc_module
 from stdnum.ro import cui as ro_cui
 
+from odoo.tools.translate import LazyTranslate
+
 from ..lib.emag_api import PLATFORMS, EmagError, parsing
+
+_lt = LazyTranslate(__name__)
 
 
 class CustomerError(ValueError):
-    """The customer cannot be mapped; ``str()`` is the plain reason."""
+    """The customer cannot be mapped; its argument is the reason, a lazy
+    translation said in each reader's language (``services/labels.py``)."""
 
 
 _SECTOR_RE = re.compile(r"\bsector(?:ul)?\s*([1-6])\b", re.IGNORECASE)
@@ -204,7 +209,7 @@ class CustomerResolver:
         name = customer.company or customer.billing["name"] or customer.name
         if not customer.code:
             raise CustomerError(
-                self.env._("The company customer %(name)s has no fiscal code (CUI).", name=name)
+                _lt("The company customer %(name)s has no fiscal code (CUI).", name=name)
             )
         country = self.env["res.country"].browse(billing["country_id"])
         vat, number = self._fiscal_code(customer, name, country.code or "")
@@ -242,7 +247,7 @@ class CustomerResolver:
         if country_code == "RO":
             if not ro_cui.is_valid(number):
                 raise CustomerError(
-                    self.env._(
+                    _lt(
                         "The fiscal code %(code)s of %(name)s is not a valid Romanian CUI.",
                         code=customer.code,
                         name=name,
@@ -253,7 +258,7 @@ class CustomerResolver:
         if module and vat_payer:
             if not module.is_valid(number):
                 raise CustomerError(
-                    self.env._(
+                    _lt(
                         "The VAT number %(code)s of %(name)s is not valid for %(country)s.",
                         code=customer.code,
                         name=name,
@@ -305,9 +310,7 @@ class CustomerResolver:
                 country = Country.search([("code", "=", code)], limit=1)
             if not country:
                 raise CustomerError(
-                    self.env._(
-                        "The country '%(country)s' of the customer is not known.", country=value
-                    )
+                    _lt("The country '%(country)s' of the customer is not known.", country=value)
                 )
             self._countries[key] = country
         return self._countries[key]
@@ -324,7 +327,7 @@ class CustomerResolver:
             state = self._state_of_locality(address["locality_id"], states)
         if not state:
             raise CustomerError(
-                self.env._(
+                _lt(
                     "The county '%(county)s' of %(city)s cannot be matched to a state of "
                     "%(country)s.",
                     county=address["county"],

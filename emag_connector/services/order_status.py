@@ -111,6 +111,14 @@ def _refused(refusal, reason, current, requested, route=""):
     )
 
 
+def reason_text(verdict):
+    """The reason of a refusal as a deferred text (``services/labels.py``):
+    said by :func:`explain` in each reader's language."""
+    if not verdict.refusal:
+        return verdict.reason
+    return lambda env: explain(env, verdict)
+
+
 def explain(env, verdict):
     """The reason of a refusal in the user's language (status names included)."""
     if not verdict.refusal:

@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from odoo import fields
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -24,6 +25,8 @@ from ..lib.emag_api import (
 from . import order_status
 from .order_import import OrderImporter, dump_payload, payload_key
 from .order_payload import modified_at
+
+_lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
 
@@ -248,7 +251,7 @@ def acknowledge_pending(account):
             break
         except EmagValidationError as error:
             binding._emag_park(
-                account.env._("eMAG refused the acknowledgement: %(error)s", error=error.message)
+                _lt("eMAG refused the acknowledgement: %(error)s", error=error.message)
             )
             continue
         binding.write(
@@ -327,14 +330,13 @@ def push_status(binding, status, reason=None, now=None, automatic=False):
     ``automatic`` change (Odoo's own, forward only) the order has already
     reached or passed in Odoo's last read is dropped without a call.
     """
-    env = binding.env
     if automatic and binding._emag_check_transition(status, now=now, automatic=True).noop:
         return True
     account = binding.account_id
     client = account._get_client()
     raw = read_order(account, client, binding.emag_id)
     if raw is None:
-        binding._emag_park(env._("The order no longer exists on eMAG."))
+        binding._emag_park(_lt("The order no longer exists on eMAG."))
         return False
     current = int(raw.get("status"))
     verdict = binding._emag_check_transition(status, current=current, now=now, automatic=automatic)
@@ -344,10 +346,7 @@ def push_status(binding, status, reason=None, now=None, automatic=False):
         return True
     if not verdict.allowed:
         binding._emag_flag(
-            env._(
-                "Not sent to eMAG: %(reason)s",
-                reason=verdict.reason,
-            )
+            _lt("Not sent to eMAG: %(reason)s", reason=order_status.reason_text(verdict))
         )
         return False
     raw["status"] = status
@@ -362,7 +361,7 @@ def push_status(binding, status, reason=None, now=None, automatic=False):
     except EmagTransientError as error:
         raise _transient(error, f"Updating eMAG order {binding.emag_id}") from error
     except EmagError as error:
-        binding._emag_flag(env._("eMAG refused the status change: %(error)s", error=error.message))
+        binding._emag_flag(_lt("eMAG refused the status change: %(error)s", error=error.message))
         return False
     values = {"emag_status": str(status)}
     if status == order_status.CANCELED:

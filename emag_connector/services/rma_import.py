@@ -33,7 +33,6 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.emag_api import PLATFORMS
 from . import labels, rma_status
-from .labels import say
 from .order_import import dump_payload
 from .rma_payload import RmaPayloadError, fingerprint, parse_rma
 
@@ -126,7 +125,7 @@ class RmaImporter:
         except RmaPayloadError as error:
             rma = rma or self._create_binding(emag_id)
             rma.write({"payload": dump_payload(raw), "payload_digest": digest})
-            rma._emag_park(say(self.env, error))
+            rma._emag_park(labels.error_text(error))
             return rma
         rma = rma or self._create_binding(emag_id)
         self._store(rma, parsed, raw, digest)

@@ -404,6 +404,23 @@ class TestOrderImport(EmagOrderCase):
         self.assertFalse(binding.message)
         self.assertEqual(binding.sale_order_id.state, "sale")
 
+    def test_parked_order_reads_in_the_reader_language(self):
+        """The import job parks the order in English; a Romanian user reads why
+        in Romanian, an English one in English."""
+        install_language(self.env, "ro_RO")
+        order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
+        payload = self.sim_order(order)
+        payload["products"][0]["part_number"] = "NEW-SKU-9"
+        binding = self.import_payload(payload)
+        self.assertEqual(binding.state, "exception")
+        english, romanian = binding.with_context(lang="en_US"), binding.with_context(lang="ro_RO")
+        self.assertIn("Unknown part number NEW-SKU-9: no product is offered", english.message)
+        self.assertIn("Part number necunoscut NEW-SKU-9: niciun produs", romanian.message)
+        # A person's plain words replace the reason in every language.
+        binding.write({"message": "Read again."})
+        self.assertEqual(romanian.message, "Read again.")
+        self.assertEqual(english.message, "Read again.")
+
     def test_retry_button_reads_the_order_again(self):
         order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}])
         payload = self.sim_order(order)

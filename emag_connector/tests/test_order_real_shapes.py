@@ -17,6 +17,7 @@ from ..services.exception_report import collect
 from ..services.fulfilment_awb import amount_due
 from ..services.order_figures import read_figures
 from ..services.order_payload import Order, parse_order
+from .common import install_language
 from .order_common import USERNAME, EmagOrderCase
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
@@ -76,12 +77,15 @@ class TestVoucherListedTwice(EmagOrderCase):
 @tagged("post_install", "-at_install")
 class TestIncompleteOrder(EmagOrderCase):
     def test_waits_unacknowledged_until_emag_completes_it(self):
+        install_language(self.env, "ro_RO")
         order = self.create_order(lines=[{"product_id": 1001, "quantity": 1}], complete=False)
         self.assertEqual(order["is_complete"], 0)
         self.poll()
         binding = self.binding(order)
         self.assertEqual(binding.state, "exception")
         self.assertIn("still completing the customer's details", binding.message)
+        romanian = binding.with_context(lang="ro_RO").message
+        self.assertIn("eMAG încă completează datele clientului", romanian)
         self.assertFalse(binding.sale_order_id)
         self.assertEqual(self.sim_order(order)["status"], 1, "not acknowledged")
         self.assertFalse(self.sim.received(route="order/acknowledge"))
@@ -183,10 +187,16 @@ class TestPayloadRefusalsInTheUsersLanguage(EmagOrderCase):
         binding = self.binding(order)
         self.assertEqual(binding.state, "exception")
         self.assertEqual(
-            binding.message, "Linia de produs 1 (KT-1700-INOX): cantitatea -1 nu este validă."
+            binding.with_context(lang="ro_RO").message,
+            "Linia de produs 1 (KT-1700-INOX): cantitatea -1 nu este validă.",
         )
-        # The same refusal for an English-speaking user.
+        # The same refusal for an English-speaking user, whatever the job's language.
+        self.assertEqual(
+            binding.with_context(lang="en_US").message,
+            "Product line 1 (KT-1700-INOX): the quantity -1 is not valid.",
+        )
         english = self.import_payload(payload)
         self.assertEqual(
-            english.message, "Product line 1 (KT-1700-INOX): the quantity -1 is not valid."
+            english.with_context(lang="ro_RO").message,
+            "Linia de produs 1 (KT-1700-INOX): cantitatea -1 nu este validă.",
         )
