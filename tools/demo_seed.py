@@ -434,21 +434,16 @@ cancel_id = new_order(b2b=False, locker=False)
 # Shipped yesterday, returned today: placed yesterday at this hour on eMAG
 # (its clock is Bucharest's), the delivery dated yesterday below.
 yesterday = datetime.now(ZoneInfo("Europe/Bucharest")) - timedelta(days=1)
-returned_id = new_order(
-    b2b=False,
-    locker=False,
-    payment_mode_id=1,
-    voucher=False,
-    date=yesterday.strftime("%Y-%m-%d %H:%M:%S"),
-)
+placed_yesterday = {
+    "b2b": False,
+    "locker": False,
+    "payment_mode_id": 1,
+    "voucher": False,
+    "date": yesterday.strftime("%Y-%m-%d %H:%M:%S"),
+}
+returned_id = new_order(**placed_yesterday)
 # Shipped yesterday too; today the customer wants the same product again (an exchange).
-exchange_id = new_order(
-    b2b=False,
-    locker=False,
-    payment_mode_id=1,
-    voucher=False,
-    date=yesterday.strftime("%Y-%m-%d %H:%M:%S"),
-)
+exchange_id = new_order(**placed_yesterday)
 # A company whose invoice address will be broken in Odoo (not the one above).
 b2b_name = emag("GET", f"orders/{RO_USER}/{b2b_id}")["customer"]["company"]
 extra_ids = []
