@@ -2,7 +2,7 @@
 """Write the order and return status tables of docs/flows.md from the code.
 
 The tables in the docs are generated from the very data the connector obeys
-(``emag_connector/services/order_status.py`` and ``rma_status.py``), so they
+(``emag_connector/services/orders/status.py`` and ``returns/status.py``), so they
 cannot drift from what is implemented:
 
     tools/status_tables.py            print both tables (Markdown)
@@ -89,8 +89,8 @@ def rma_table(rma_status):
 
 def tables():
     return {
-        "order-status-table": order_table(_load("order_status")),
-        "rma-status-table": rma_table(_load("rma_status")),
+        "order-status-table": order_table(_load("orders.status")),
+        "rma-status-table": rma_table(_load("returns.status")),
     }
 
 

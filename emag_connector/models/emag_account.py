@@ -6,9 +6,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..lib.emag_api import PLATFORMS, EmagClient
-from ..services.api_log import ApiCallRecorder
-from ..services.connection import check_connection
-from ..services.rate_limiter import PostgresLimiter
+from ..services.common.api_log import ApiCallRecorder
+from ..services.common.connection import check_connection
+from ..services.common.rate_limiter import PostgresLimiter
 
 MANAGER_GROUP = "emag_connector.group_emag_manager"
 

@@ -2,10 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
 
-from ..services import account_dashboard as dashboard
-from ..services import exception_report
+from ..services.operations import dashboard, exception_report
 
-# The figures counted by their domain alone (see ``services/account_dashboard.py``).
+# The figures counted by their domain alone (see ``services/operations/dashboard.py``).
 COUNTED_FIGURES = (
     "orders_today",
     "orders_week",

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
 
-from ..services import order_status
+from ..services.orders import status as order_status
 
 
 class EmagAccount(models.Model):

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
 
-from ..services.fulfilment_setup import fetch_shipping_setup
+from ..services.fulfilment.setup import fetch_shipping_setup
 
 PIPELINE_CHANNEL = "root.emag.pipeline"
 
@@ -71,6 +71,6 @@ class EmagAccount(models.Model):
         }
 
     def _emag_fetch_shipping_setup(self):
-        """Job: see :func:`~..services.fulfilment_setup.fetch_shipping_setup`."""
+        """Job: see :func:`~..services.fulfilment.setup.fetch_shipping_setup`."""
         self.ensure_one()
         fetch_shipping_setup(self)

@@ -6,21 +6,21 @@ from odoo import api, fields, models
 
 from odoo.addons.queue_job.job import identity_exact
 
-from ..services.catalog_sync import (
-    STALE_AFTER_DAYS,
-    sync_categories_page,
-    sync_category_details,
-    sync_handling_times,
-    sync_vat_rates,
-)
-from ..services.offer_allocation import (
+from ..services.offers.allocation import (
     DEFAULT_LOW_STOCK_THRESHOLD,
     DEFAULT_POLICY,
     FIXED_SHARES,
     LOW_STOCK_PRIORITY,
     WHOLE_POOL,
 )
-from ..services.offer_export import refresh_offer_status, sync_offers
+from ..services.offers.catalog import (
+    STALE_AFTER_DAYS,
+    sync_categories_page,
+    sync_category_details,
+    sync_handling_times,
+    sync_vat_rates,
+)
+from ..services.offers.export import refresh_offer_status, sync_offers
 
 OFFERS_CHANNEL = "root.emag.offers"
 STOCK_PUSH_DELAY = 10  # seconds: one push for the burst of moves of a picking

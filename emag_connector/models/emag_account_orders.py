@@ -5,7 +5,7 @@ import secrets
 
 from odoo import SUPERUSER_ID, api, fields, models
 
-from ..services import order_sync
+from ..services.orders import sync as order_sync
 from .emag_account import MANAGER_GROUP
 
 

@@ -3,7 +3,7 @@
 
 from odoo import api, fields, models
 
-from ..services import rma_sync
+from ..services.returns import sync as rma_sync
 
 
 class EmagAccount(models.Model):

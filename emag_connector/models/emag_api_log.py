@@ -12,7 +12,7 @@ class EmagApiLog(models.Model):
 
     Bodies are redacted by the clients before they reach this model: no
     Authorization header, password or token is ever stored. Records are
-    written on a cursor of their own (see ``services/api_log.py``) so the log
+    written on a cursor of their own (see ``services/common/api_log.py``) so the log
     of a call survives the rollback of the job that made it.
     """
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..services import exception_report
+from ..services.operations import exception_report
 
 _logger = logging.getLogger(__name__)
 
@@ -16,7 +16,7 @@ MANAGER_GROUP = "emag_connector.group_emag_manager"
 class EmagException(models.Model):
     """One open problem of the eMAG channel, as listed in the exception report.
 
-    The lines are a snapshot of :func:`..services.exception_report.collect`,
+    The lines are a snapshot of :func:`..services.operations.exception_report.collect`,
     taken again by an hourly cron, whenever the report is opened or its
     Refresh button pressed, after a line's action and before the daily
     digest: a problem fixed since the last snapshot leaves the report at the
@@ -65,8 +65,8 @@ class EmagException(models.Model):
     def _exception_collectors(self):
         """The functions that find problems; other addons append theirs.
 
-        Each is called with a :class:`~..services.exception_report.Scope`
-        and returns :class:`~..services.exception_report.ExceptionLine`\\ s.
+        Each is called with a :class:`~..services.operations.exception_report.Scope`
+        and returns :class:`~..services.operations.exception_report.ExceptionLine`\\ s.
         """
         return list(exception_report.COLLECTORS)
 

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..services import fulfilment_pipeline as pipeline
+from ..services.fulfilment import pipeline
 from .emag_account_fulfilment import PIPELINE_CHANNEL
 
 # A running pipeline without a live job for this long is looked at by the watchdog.
@@ -21,7 +21,7 @@ class EmagFulfilment(models.Model):
     Validating the picking creates it and queues its first step; each step
     is one job (one transaction), so a worker stopped between two steps
     resumes at the next one and never repeats a done step. See
-    :mod:`..services.fulfilment_pipeline` for the steps themselves.
+    :mod:`..services.fulfilment.pipeline` for the steps themselves.
     """
 
     _name = "emag.fulfilment"

@@ -5,11 +5,11 @@ import html
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..services.labels import selection_label
-from ..services.offer_export import SELLABLE_VALIDATION
-from ..services.offer_pricing import offer_prices
-from ..services.offer_stock import offer_quantities
-from ..services.offer_validation import offer_problems
+from ..services.common.labels import selection_label
+from ..services.offers.export import SELLABLE_VALIDATION
+from ..services.offers.pricing import offer_prices
+from ..services.offers.stock import offer_quantities
+from ..services.offers.validation import offer_problems
 
 REJECTED_VALIDATION = {5, 6, 8, 10}
 PRICE_PRECISION_HELP = (

@@ -5,8 +5,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.job import identity_exact
 
-from ..services import offer_takeover
-from ..services.offer_matching import CONFIDENCE
+from ..services.offers import takeover as offer_takeover
+from ..services.offers.matching import CONFIDENCE
 from .emag_account_offer import OFFERS_CHANNEL
 
 

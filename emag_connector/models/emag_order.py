@@ -5,9 +5,10 @@ import dataclasses
 from odoo import api, fields, models
 from odoo.tools.translate import LazyTranslate
 
-from ..services import labels, order_status
-from ..services.order_import import dump_payload
-from ..services.order_sync import awaiting_acknowledgement_domain, push_status
+from ..services.common import labels
+from ..services.orders import status as order_status
+from ..services.orders.importer import dump_payload
+from ..services.orders.sync import awaiting_acknowledgement_domain, push_status
 
 _lt = LazyTranslate(__name__)
 
@@ -187,7 +188,7 @@ class EmagOrder(models.Model):
     def _emag_park(self, message, raw=None):
         """The order cannot go further: show why and wait for Retry.
 
-        :param message: a deferred text (``services/labels.py``), stored in
+        :param message: a deferred text (``services/common/labels.py``), stored in
             every language
         """
         values = {"state": "exception", "message": message}
@@ -259,7 +260,7 @@ class EmagOrder(models.Model):
             )._emag_push_status(status, reason, automatic)
 
     def _emag_push_status(self, status, reason=None, automatic=False):
-        """Job: send one status change to eMAG (see ``services.order_sync``)."""
+        """Job: send one status change to eMAG (see ``services.orders.sync``)."""
         self.ensure_one()
         return push_status(self, status, reason, automatic=automatic)
 

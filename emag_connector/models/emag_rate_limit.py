@@ -9,7 +9,7 @@ class EmagRateLimit(models.Model):
     eMAG limits each account (order routes 12 req/s, all other routes together
     3 req/s). Every Odoo worker and the job runner reserve their request slots
     in this table, so together they stay under the limit. Rows are written by
-    :class:`~odoo.addons.emag_connector.services.rate_limiter.PostgresLimiter`
+    :class:`~odoo.addons.emag_connector.services.common.rate_limiter.PostgresLimiter`
     with plain SQL, one short autocommitted statement per request.
     """
 

@@ -3,8 +3,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..services import labels, rma_receipt, rma_status, rma_sync
-from ..services.rma_payload import PICKUP_METHODS, REPLACEMENT_TYPES, RETURN_TYPES
+from ..services.common import labels
+from ..services.returns import receipt as rma_receipt
+from ..services.returns import status as rma_status
+from ..services.returns import sync as rma_sync
+from ..services.returns.payload import PICKUP_METHODS, REPLACEMENT_TYPES, RETURN_TYPES
 
 
 class EmagRma(models.Model):
@@ -177,7 +180,7 @@ class EmagRma(models.Model):
     def _emag_park(self, message):
         """The return cannot go further: show why and wait for Retry.
 
-        :param message: a deferred text (``services/labels.py``), stored in
+        :param message: a deferred text (``services/common/labels.py``), stored in
             every language
         """
         if self.state == "exception" and self.message == labels.render(self.env, message):

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..services import order_status
+from ..services.orders import status as order_status
 
 
 class SaleOrder(models.Model):

@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from ..services.account_dashboard import day_start
+from ..services.operations.dashboard import day_start
 
 
 @tagged("post_install", "-at_install")

@@ -1,10 +1,10 @@
-"""What the API log shows of a call's bodies (``services/api_log.py``)."""
+"""What the API log shows of a call's bodies (``services/common/api_log.py``)."""
 
 import json
 
 from odoo.tests import BaseCase, tagged
 
-from ..services.api_log import MAX_BODY_CHARS, as_text
+from ..services.common.api_log import MAX_BODY_CHARS, as_text
 
 
 @tagged("post_install", "-at_install")

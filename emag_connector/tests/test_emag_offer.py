@@ -11,7 +11,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..lib.emag_simulator import EmagSimulator
-from ..services.offer_stock import offer_quantities
+from ..services.offers.stock import offer_quantities
 from .common import LoopbackHttpMixin
 
 USERNAME = "offers@shop.example.ro"

@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..lib.emag_simulator import gross_total
-from ..services import fulfilment_pipeline
+from ..services.fulfilment import pipeline as fulfilment_pipeline
 from .common import install_language
 from .fulfilment_common import PIPELINE_STEPS, EmagFulfilmentCase
 from .order_common import USERNAME

@@ -6,9 +6,10 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..services import exception_report, offer_takeover
-from ..services.offer_payload import documentation, fingerprint, offer_values
-from ..services.offer_pricing import offer_prices
+from ..services.offers import takeover as offer_takeover
+from ..services.offers.payload import documentation, fingerprint, offer_values
+from ..services.offers.pricing import offer_prices
+from ..services.operations import exception_report
 from .test_emag_offer import PASSWORD, EmagOfferCase
 
 SAVES = ("product_offer/save", "offer/save", "offer_stock")

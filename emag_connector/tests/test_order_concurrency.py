@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.emag_simulator import EmagSimulator
-from ..services.order_import import OrderImporter
+from ..services.orders.importer import OrderImporter
 from .common import LoopbackHttpMixin
 from .order_common import PASSWORD, USERNAME, offer_entity
 

@@ -11,7 +11,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..services.order_import import payload_key
+from ..services.orders.importer import payload_key
 from .order_common import OFFERS, EmagOrderCase
 
 FUZZ = Path(__file__).resolve().parents[2] / "tests" / "fuzz"

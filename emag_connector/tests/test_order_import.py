@@ -9,8 +9,8 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..lib.emag_simulator import gross_total
-from ..services.order_import import OrderImporter
-from ..services.order_sync import IMPORT_BATCH
+from ..services.orders.importer import OrderImporter
+from ..services.orders.sync import IMPORT_BATCH
 from .common import install_language
 from .order_common import USERNAME, EmagOrderCase
 
@@ -86,7 +86,7 @@ class TestOrderImport(EmagOrderCase):
         )
         kettle = product_lines.filtered(lambda line: line.product_id.default_code == "KT-1700-INOX")
         self.assertEqual(kettle.product_uom_qty, 2)
-        # eMAG's net price, written VAT included (see services/order_import.py).
+        # eMAG's net price, written VAT included (see services/orders/importer.py).
         self.assertAlmostEqual(kettle.price_unit, 100.0, places=4)
         self.assertAlmostEqual(kettle.price_subtotal, 165.29, places=2)
         self.assertEqual(kettle.tax_ids.amount, 21)
@@ -272,7 +272,7 @@ class TestOrderImport(EmagOrderCase):
         with (
             patch.object(OrderImporter, "_receive", broken_for_one),
             trap_jobs() as trap,
-            self.assertLogs("odoo.addons.emag_connector.services.order_sync", "ERROR"),
+            self.assertLogs("odoo.addons.emag_connector.services.orders.sync", "ERROR"),
         ):
             self.account._emag_import_orders([self.sim_order(order) for order in orders])
             self.assertFalse(self.binding(orders[0]), "the batch itself was rolled back")
@@ -503,7 +503,7 @@ class TestOrderImport(EmagOrderCase):
         self.poll()
         # Orders that no poll saw (lost callback, lost checkpoint...).
         missed = [self.create_order(lines=[{"product_id": 1002, "quantity": 1}]) for _i in range(2)]
-        sweep_log = "odoo.addons.emag_connector.services.order_sync"
+        sweep_log = "odoo.addons.emag_connector.services.orders.sync"
         with trap_jobs() as trap, self.assertLogs(sweep_log, "WARNING"):
             queued = self.account._emag_sweep_orders()
             self.assertEqual(sorted(queued), sorted(str(o["id"]) for o in missed))

@@ -12,11 +12,11 @@ from odoo.tests import tagged
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..lib.emag_api import PLATFORMS
-from ..services import order_status
-from ..services.exception_report import collect
-from ..services.fulfilment_awb import amount_due
-from ..services.order_figures import read_figures
-from ..services.order_payload import Order, parse_order
+from ..services.fulfilment.awb import amount_due
+from ..services.operations.exception_report import collect
+from ..services.orders import status as order_status
+from ..services.orders.figures import read_figures
+from ..services.orders.payload import Order, parse_order
 from .common import install_language
 from .order_common import USERNAME, EmagOrderCase
 

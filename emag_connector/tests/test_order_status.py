@@ -9,7 +9,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from ..lib.emag_simulator import CANCELLATION_REASONS, ORDER_STATUS_TRANSITIONS
 from ..lib.emag_simulator.orders import check_transition as simulator_check
 from ..lib.emag_simulator.protocol import ApiError
-from ..services import order_status
+from ..services.orders import status as order_status
 from .order_common import USERNAME, EmagOrderCase
 
 

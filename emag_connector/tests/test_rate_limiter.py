@@ -4,7 +4,7 @@ import uuid
 from odoo.tests import TransactionCase, tagged
 
 from ..lib.emag_api.ratelimit import BUCKET_LIMITS, pacing_interval
-from ..services.rate_limiter import PostgresLimiter
+from ..services.common.rate_limiter import PostgresLimiter
 
 
 @tagged("post_install", "-at_install")

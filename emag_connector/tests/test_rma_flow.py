@@ -7,7 +7,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..services import rma_status
+from ..services.returns import status as rma_status
 from .common import install_language
 from .order_common import USERNAME
 from .rma_common import EmagRmaCase

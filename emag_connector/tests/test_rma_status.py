@@ -6,7 +6,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..lib.emag_simulator import RMA_STATUS_TRANSITIONS, RMA_STATUSES
-from ..services import rma_status
+from ..services.returns import status as rma_status
 from .order_common import USERNAME
 from .rma_common import EmagRmaCase
 

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..services import rma_status
+from ..services.returns import status as rma_status
 from .rma_common import EmagRmaCase
 from .tour_common import JobRunnerTourMixin
 

@@ -10,7 +10,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..services.offer_stock import offer_quantities
+from ..services.offers.stock import offer_quantities
 from .test_emag_offer import EmagOfferCase
 
 

@@ -4,8 +4,8 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
-from ..services.offer_pricing import offer_prices
-from ..services.offer_validation import offer_problems
+from ..services.offers.pricing import offer_prices
+from ..services.offers.validation import offer_problems
 
 
 class EmagOfferPublishWizard(models.TransientModel):

@@ -4,7 +4,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
-from ..services import offer_takeover
+from ..services.offers import takeover as offer_takeover
 
 
 class EmagOfferTakeoverSummary(models.TransientModel):

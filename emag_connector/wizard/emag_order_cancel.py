@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
 
-from ..services.order_status import CANCELLATION_REASONS
+from ..services.orders.status import CANCELLATION_REASONS
 
 
 class EmagOrderCancel(models.TransientModel):

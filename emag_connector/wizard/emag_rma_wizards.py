@@ -5,7 +5,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..services import rma_status, rma_sync
+from ..services.returns import status as rma_status
+from ..services.returns import sync as rma_sync
 
 
 class EmagRmaRefuse(models.TransientModel):

@@ -4,7 +4,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
-from ..services.offer_stock import live_offers, product_allocations
+from ..services.offers.stock import live_offers, product_allocations
 
 PREVIEW_ROWS = 200
 

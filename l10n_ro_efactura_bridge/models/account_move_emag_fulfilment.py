@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import models
 
-from odoo.addons.emag_connector.services.labels import selection_label
+from odoo.addons.emag_connector.services.common.labels import selection_label
 
 
 class AccountMove(models.Model):

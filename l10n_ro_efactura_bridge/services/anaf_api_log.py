@@ -9,7 +9,7 @@ belong to no eMAG account.
 import json
 import logging
 
-from odoo.addons.emag_connector.services.api_log import as_text, store_call
+from odoo.addons.emag_connector.services.common.api_log import as_text, store_call
 
 _logger = logging.getLogger(__name__)
 

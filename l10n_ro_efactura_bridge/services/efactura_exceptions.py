@@ -5,16 +5,16 @@ invoices of eMAG orders that ANAF rejected, those our own checks stopped before
 sending (a different line: ANAF never saw them), those blocked by the company's
 ANAF authorisation, those not accepted by their legal deadline, and the failed
 jobs of the e-Factura channel.
-See ``emag_connector/services/exception_report.py``.
+See ``emag_connector/services/operations/exception_report.py``.
 """
 
-from odoo.addons.emag_connector.services.exception_report import (
+from odoo.addons.emag_connector.services.common.labels import selection_label
+from odoo.addons.emag_connector.services.operations.exception_report import (
     ERROR,
     ExceptionLine,
     failed_jobs,
     short,
 )
-from odoo.addons.emag_connector.services.labels import selection_label
 
 KINDS = [
     ("efactura_rejected", "e-Factura rejected by ANAF"),

@@ -9,7 +9,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from odoo.addons.emag_connector.services.fulfilment_pipeline import RECHECK_DELAY
+from odoo.addons.emag_connector.services.fulfilment.pipeline import RECHECK_DELAY
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 

@@ -8,7 +8,7 @@ from lxml import etree
 
 from odoo.tests import tagged
 
-from odoo.addons.emag_connector.services import rma_status
+from odoo.addons.emag_connector.services.returns import status as rma_status
 from odoo.addons.emag_connector.tests.rma_common import EmagRmaCase
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs

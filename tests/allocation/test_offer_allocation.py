@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 # Pure Python inside the addon's services: import it without the Odoo package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "emag_connector" / "services"))
+OFFERS = Path(__file__).resolve().parents[2] / "emag_connector" / "services" / "offers"
+sys.path.insert(0, str(OFFERS))
 
-from offer_allocation import (
+from allocation import (  # noqa: E402 (after the path above)
     FIXED_SHARES,
     LOW_STOCK_PRIORITY,
     WHOLE_POOL,

@@ -1,7 +1,7 @@
 """Benchmark: a simulated day of three eMAG platforms selling from one warehouse.
 
 Pure Python, replaying orders through the connector's own allocation function
-(``emag_connector/services/offer_allocation.py``) for each policy, and through
+(``emag_connector/services/offers/allocation.py``) for each policy, and through
 the former formula (``floor(free / 3)`` per account, shares of 100 % each
 scaled down to a third) as the baseline.
 

@@ -30,7 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 from odoo.addons.emag_connector.lib.emag_simulator import EmagSimulator
-from odoo.addons.emag_connector.services.order_import import payload_key
+from odoo.addons.emag_connector.services.orders.importer import payload_key
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 FUZZ_DIR = Path(os.environ.get("FUZZ_DIR", "tests/fuzz")).resolve()

@@ -22,8 +22,8 @@ import sys
 import time
 
 from odoo.addons.emag_connector.lib.emag_simulator import EmagSimulator
-from odoo.addons.emag_connector.services.offer_export import sync_offers
-from odoo.addons.emag_connector.services.offer_stock import offer_quantities
+from odoo.addons.emag_connector.services.offers.export import sync_offers
+from odoo.addons.emag_connector.services.offers.stock import offer_quantities
 
 N_OFFERS = 20000
 N_PUSH = 5000

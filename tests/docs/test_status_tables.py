@@ -1,6 +1,6 @@
 """The status tables of docs/flows.md are the ones the connector obeys.
 
-They are generated from ``services/order_status.py`` and ``rma_status.py`` by
+They are generated from ``services/orders/status.py`` and ``services/returns/status.py`` by
 ``tools/status_tables.py``; a change of either matrix must come with the
 regenerated docs.
 """

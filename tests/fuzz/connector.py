@@ -32,13 +32,13 @@ def services(prefix=None):
         prefix = ""
     return types.SimpleNamespace(
         **{
-            name: importlib.import_module(f"{prefix}emag_connector.services.{name}")
-            for name in (
-                "order_payload",
-                "order_figures",
-                "fulfilment_awb",
-                "rma_payload",
-                "offer_readback",
+            name: importlib.import_module(f"{prefix}emag_connector.services.{module}")
+            for name, module in (
+                ("order_payload", "orders.payload"),
+                ("order_figures", "orders.figures"),
+                ("fulfilment_awb", "fulfilment.awb"),
+                ("rma_payload", "returns.payload"),
+                ("offer_readback", "offers.readback"),
             )
         }
     )

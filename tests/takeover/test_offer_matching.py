@@ -4,9 +4,10 @@ import sys
 from pathlib import Path
 
 # Pure Python inside the addon's services: import it without the Odoo package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "emag_connector" / "services"))
+OFFERS = Path(__file__).resolve().parents[2] / "emag_connector" / "services" / "offers"
+sys.path.insert(0, str(OFFERS))
 
-from offer_matching import (
+from matching import (  # noqa: E402 (after the path above)
     AMBIGUOUS,
     LINKED_ELSEWHERE,
     MATCHED,

@@ -9,7 +9,7 @@ eMAG's own defaults otherwise.
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib.emag_api import EmagTransientError, parsing
+from ...lib.emag_api import EmagTransientError, parsing
 
 # courier_account_type values able to carry orders (2 Order, 3 RMA & Order).
 ORDER_COURIER_TYPES = (2, 3)

@@ -57,11 +57,12 @@ from odoo.tools.translate import LazyGettext, LazyTranslate
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib.emag_api import PLATFORMS
-from . import labels, order_status
-from .order_figures import read_figures
-from .order_partner import CustomerError, CustomerResolver
-from .order_payload import FBE_TYPE, OrderPayloadError, modified_at, parse_order
+from ...lib.emag_api import PLATFORMS
+from ..common import labels
+from . import status as order_status
+from .figures import read_figures
+from .partner import CustomerError, CustomerResolver
+from .payload import FBE_TYPE, OrderPayloadError, modified_at, parse_order
 
 _lt = LazyTranslate(__name__)
 
@@ -70,7 +71,7 @@ _EPOCH = datetime.min
 
 class OrderImportError(ValueError):
     """The order cannot be imported as it is; its argument is the reason, a lazy
-    translation said in each reader's language (``services/labels.py``)."""
+    translation said in each reader's language (``services/common/labels.py``)."""
 
 
 def lock_order(env, account, emag_id):
@@ -85,7 +86,7 @@ REFUSALS = (OrderImportError, CustomerError, UserError, ValidationError)
 
 
 def refusal_reason(error):
-    """Why ``error`` refuses the order, as a deferred text (``services/labels.py``):
+    """Why ``error`` refuses the order, as a deferred text (``services/common/labels.py``):
     the importer's own refusals are lazy translations, said in each reader's language."""
     reason = error.args[0] if error.args else error
     return reason if isinstance(reason, (str, LazyGettext)) else str(reason)

@@ -14,11 +14,11 @@ from odoo import fields
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib.emag_api import EmagError, EmagOutcomeUnknownError, EmagTransientError, parsing
-from . import rma_status
-from .order_sync import order_types
-from .rma_import import RmaImporter
-from .rma_payload import fingerprint, payload_key
+from ...lib.emag_api import EmagError, EmagOutcomeUnknownError, EmagTransientError, parsing
+from ..orders.sync import order_types
+from . import status as rma_status
+from .importer import RmaImporter
+from .payload import fingerprint, payload_key
 
 _logger = logging.getLogger(__name__)
 

@@ -34,15 +34,17 @@ from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib.emag_api import (
+from ...lib.emag_api import (
     PLATFORMS,
     EmagAuthError,
     EmagError,
     EmagOutcomeUnknownError,
     EmagTransientError,
 )
-from . import labels, order_status
-from .fulfilment_awb import (
+from ..common import labels
+from ..orders import status as order_status
+from ..orders.payload import FBE_TYPE, SELLER_TYPE, OrderPayloadError, parse_order
+from .awb import (
     AwbRequestError,
     Parcels,
     Sender,
@@ -52,8 +54,7 @@ from .fulfilment_awb import (
     issued_from_response,
     listed_awb_ids,
 )
-from .fulfilment_invoice import DeliveryInvoice
-from .order_payload import FBE_TYPE, SELLER_TYPE, OrderPayloadError, parse_order
+from .invoice import DeliveryInvoice
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -83,13 +84,13 @@ def steps_for(order_type):
 
 
 def _status_text(status):
-    """The deferred name of an eMAG order status (``services/labels.py``)."""
+    """The deferred name of an eMAG order status (``services/common/labels.py``)."""
     return labels.selection_text("emag.order", "emag_status", status)
 
 
 class Outcome:
     """How a step ended: ``done``, ``waiting``, ``failed`` or ``stopped``, and why
-    (a deferred text, ``services/labels.py``)."""
+    (a deferred text, ``services/common/labels.py``)."""
 
     def __init__(self, state, message=""):
         self.state = state

@@ -16,7 +16,7 @@ from lxml import etree
 
 from odoo import SUPERUSER_ID, api
 
-from ..lib.emag_api.redaction import REDACTED
+from ...lib.emag_api.redaction import REDACTED
 
 _logger = logging.getLogger(__name__)
 

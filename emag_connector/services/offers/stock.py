@@ -17,7 +17,7 @@ sibling accounts sell which product; the per-product loop is pure Python.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .offer_allocation import Claimant, allocate
+from .allocation import Claimant, allocate
 
 MAX_STOCK = 65535
 

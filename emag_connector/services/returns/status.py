@@ -9,7 +9,7 @@ Odoo import.
 
 from dataclasses import dataclass
 
-from .labels import selection_label
+from ..common.labels import selection_label
 
 INCOMPLETE, NEW, ACKNOWLEDGED, REFUSED, CANCELED, RECEIVED, FINALIZED = 1, 2, 3, 4, 5, 6, 7
 

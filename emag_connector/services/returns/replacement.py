@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 
 from odoo.fields import Command
 
-from ..lib.emag_api import PLATFORMS, parsing
-from .rma_import import received_quantities
-from .rma_sync import issue_awb_once, listed_reservations, replacement_awb_payload
+from ...lib.emag_api import PLATFORMS, parsing
+from .importer import received_quantities
+from .sync import issue_awb_once, listed_reservations, replacement_awb_payload
 
 
 class ReplacementError(ValueError):

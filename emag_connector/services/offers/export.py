@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 from odoo import fields
 
-from ..lib.emag_api.batching import NOT_SENT, OK
-from ..lib.emag_api.errors import EmagValidationError
-from .offer_payload import (
+from ...lib.emag_api.batching import NOT_SENT, OK
+from ...lib.emag_api.errors import EmagValidationError
+from .payload import (
     changed_values,
     documentation,
     fingerprint,
@@ -32,11 +32,11 @@ from .offer_payload import (
     light_entity,
     offer_values,
 )
-from .offer_pricing import offer_prices
-from .offer_readback import read_offer
-from .offer_stock import offer_quantities
-from .offer_takeover import adopt_existing_offer, existing_offer_id
-from .offer_validation import offer_problems
+from .pricing import offer_prices
+from .readback import read_offer
+from .stock import offer_quantities
+from .takeover import adopt_existing_offer, existing_offer_id
+from .validation import offer_problems
 
 _logger = logging.getLogger(__name__)
 

@@ -36,9 +36,11 @@ from datetime import datetime, timedelta
 
 from odoo import fields
 
-from . import order_status, order_sync, rma_status
-from .labels import selection_label
-from .offer_stock import live_offers, product_allocations
+from ..common.labels import selection_label
+from ..offers.stock import live_offers, product_allocations
+from ..orders import status as order_status
+from ..orders import sync as order_sync
+from ..returns import status as rma_status
 
 ERROR, WARNING = "error", "warning"
 

@@ -11,7 +11,7 @@ Pure Python: no Odoo import.
 
 from dataclasses import dataclass
 
-from ..lib.emag_api import parsing
+from ...lib.emag_api import parsing
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import time
 
 from odoo.sql_db import Cursor
 
-from ..lib.emag_api.ratelimit import DEFAULT_SAFETY_MARGIN, pacing_interval
+from ...lib.emag_api.ratelimit import DEFAULT_SAFETY_MARGIN, pacing_interval
 
 _RESERVE = """
     INSERT INTO emag_rate_limit AS bucket (key, next_free)

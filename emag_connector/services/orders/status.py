@@ -11,7 +11,7 @@ lists :func:`allowed_statuses`. Pure Python: no Odoo import.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .labels import selection_label
+from ..common.labels import selection_label
 
 CANCELED, NEW, IN_PROGRESS, PREPARED, FINALIZED, RETURNED = 0, 1, 2, 3, 4, 5
 
@@ -112,7 +112,7 @@ def _refused(refusal, reason, current, requested, route=""):
 
 
 def reason_text(verdict):
-    """The reason of a refusal as a deferred text (``services/labels.py``):
+    """The reason of a refusal as a deferred text (``services/common/labels.py``):
     said by :func:`explain` in each reader's language."""
     if not verdict.refusal:
         return verdict.reason

@@ -31,13 +31,13 @@ from dataclasses import dataclass, field
 
 from odoo import fields
 
-from ..lib.emag_api.errors import (
+from ...lib.emag_api.errors import (
     EmagRateLimitedError,
     EmagTransientError,
     EmagUnexpectedResponseError,
 )
-from ..lib.emag_api.parsing import as_list, to_decimal, to_int
-from .offer_matching import (
+from ...lib.emag_api.parsing import as_list, to_decimal, to_int
+from .matching import (
     AMBIGUOUS,
     CONFIDENCE,
     LINKED_ELSEWHERE,
@@ -47,10 +47,10 @@ from .offer_matching import (
     match_offers,
     offer_keys,
 )
-from .offer_payload import documentation, fingerprint, offer_values
-from .offer_pricing import gross_price, offer_prices
-from .offer_stock import offer_quantities
-from .offer_validation import offer_problems
+from .payload import documentation, fingerprint, offer_values
+from .pricing import gross_price, offer_prices
+from .stock import offer_quantities
+from .validation import offer_problems
 
 ITEMS_PER_PAGE = 100  # eMAG's maximum
 PAGES_PER_JOB = 10  # a failure re-reads at most these (about 3 s of reads)

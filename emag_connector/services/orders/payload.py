@@ -10,9 +10,9 @@ the order line when the problem is on one. Pure Python: no Odoo import.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..lib.emag_api import parsing
-from .labels import Sentence as _
-from .labels import SentenceError
+from ...lib.emag_api import parsing
+from ..common.labels import Sentence as _
+from ..common.labels import SentenceError
 
 SELLER_TYPE, FBE_TYPE = 3, 2
 # A line quantity above this is taken for a data error, not an order.

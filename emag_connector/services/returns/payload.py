@@ -10,9 +10,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from ..lib.emag_api import parsing
-from .labels import Sentence as _
-from .labels import SentenceError
+from ...lib.emag_api import parsing
+from ..common.labels import Sentence as _
+from ..common.labels import SentenceError
 
 FBE_TYPE, SELLER_TYPE = 2, 3
 

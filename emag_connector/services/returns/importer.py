@@ -31,10 +31,11 @@ from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib.emag_api import PLATFORMS
-from . import labels, rma_status
-from .order_import import dump_payload
-from .rma_payload import RmaPayloadError, fingerprint, parse_rma
+from ...lib.emag_api import PLATFORMS
+from ..common import labels
+from ..orders.importer import dump_payload
+from . import status as rma_status
+from .payload import RmaPayloadError, fingerprint, parse_rma
 
 _lt = LazyTranslate(__name__)
 
@@ -48,7 +49,7 @@ RETURN_REASONS = {
 
 
 def reason_text(code):
-    """The deferred label of an eMAG return reason (``services/labels.py``)."""
+    """The deferred label of an eMAG return reason (``services/common/labels.py``)."""
     if not code:
         return False
     return RETURN_REASONS.get(code) or _lt("Reason %(code)s", code=code)
@@ -56,7 +57,7 @@ def reason_text(code):
 
 class RmaImportError(ValueError):
     """The return cannot be processed as it is; ``args[0]`` is the reason, a
-    deferred text (``services/labels.py``) the return shows in each reader's
+    deferred text (``services/common/labels.py``) the return shows in each reader's
     language."""
 
 

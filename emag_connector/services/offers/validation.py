@@ -12,7 +12,7 @@ import re
 
 from stdnum import ean as stdnum_ean
 
-from .offer_payload import characteristic_values, offer_eans
+from .payload import characteristic_values, offer_eans
 
 PART_NUMBER_MAX = 25
 NAME_MAX = 255

@@ -15,16 +15,16 @@ from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib.emag_api import (
+from ...lib.emag_api import (
     PLATFORMS,
     EmagError,
     EmagOutcomeUnknownError,
     EmagTransientError,
     EmagValidationError,
 )
-from . import order_status
-from .order_import import OrderImporter, dump_payload, payload_key
-from .order_payload import modified_at
+from . import status as order_status
+from .importer import OrderImporter, dump_payload, payload_key
+from .payload import modified_at
 
 _lt = LazyTranslate(__name__)
 

@@ -20,14 +20,14 @@ from stdnum.ro import cui as ro_cui
 
 from odoo.tools.translate import LazyTranslate
 
-from ..lib.emag_api import PLATFORMS, EmagError, parsing
+from ...lib.emag_api import PLATFORMS, EmagError, parsing
 
 _lt = LazyTranslate(__name__)
 
 
 class CustomerError(ValueError):
     """The customer cannot be mapped; its argument is the reason, a lazy
-    translation said in each reader's language (``services/labels.py``)."""
+    translation said in each reader's language (``services/common/labels.py``)."""
 
 
 _SECTOR_RE = re.compile(r"\bsector(?:ul)?\s*([1-6])\b", re.IGNORECASE)

@@ -9,7 +9,7 @@ category, only for the categories the seller may publish in.
 
 from odoo import fields
 
-from ..lib.emag_api.parsing import as_list, handling_time_days, to_bool, to_int, vat_fraction
+from ...lib.emag_api.parsing import as_list, handling_time_days, to_bool, to_int, vat_fraction
 
 STALE_AFTER_DAYS = 7
 CATEGORIES_PER_PAGE = 100

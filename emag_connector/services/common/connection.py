@@ -1,6 +1,6 @@
 """The "Test connection" check of an eMAG account."""
 
-from ..lib.emag_api import errors
+from ...lib.emag_api import errors
 
 
 def check_connection(env, client):

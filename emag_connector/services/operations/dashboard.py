@@ -14,7 +14,7 @@ import pytz
 
 from odoo import fields
 
-from . import order_status
+from ..orders import status as order_status
 from .exception_report import ERROR, WARNING
 
 ATTACHMENT_WINDOW = timedelta(days=30)

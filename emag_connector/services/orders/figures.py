@@ -24,7 +24,7 @@ lists it: split, it is its splits; whole, it is its ``vouchers[]`` entry.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..lib.emag_api import parsing
+from ...lib.emag_api import parsing
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)

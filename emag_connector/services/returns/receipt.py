@@ -44,18 +44,20 @@ from odoo.fields import Command
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib.emag_api import (
+from ...lib.emag_api import (
     PLATFORMS,
     EmagError,
     EmagOutcomeUnknownError,
     EmagTransientError,
     parsing,
 )
-from . import order_status, rma_replacement, rma_status
-from .order_payload import OrderPayloadError, parse_order
-from .order_sync import read_order
-from .rma_import import received_quantities
-from .rma_sync import push_status
+from ..orders import status as order_status
+from ..orders.payload import OrderPayloadError, parse_order
+from ..orders.sync import read_order
+from . import replacement as rma_replacement
+from . import status as rma_status
+from .importer import received_quantities
+from .sync import push_status
 
 STEPS = ("received", "credit_note", "order", "finalized", "attach")
 ATTACHMENT_NAME_LIMIT = 60

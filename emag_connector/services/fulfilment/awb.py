@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import parse_qs, urlsplit
 
-from ..lib.emag_api import parsing
+from ...lib.emag_api import parsing
 
 COD_PAYMENT_MODE = 1
 # Labels eMAG uses for cash on delivery when payment_mode_id is missing (§9.3).

@@ -1,0 +1,1 @@
+"""Plumbing every flow uses: the connection, the API log, the rate limiter, translatable labels."""

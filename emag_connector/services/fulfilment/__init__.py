@@ -1,0 +1,1 @@
+"""Fulfilment: what happens when a delivery is validated (AWB, invoice, documents, finalization)."""

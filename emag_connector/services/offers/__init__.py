@@ -1,0 +1,1 @@
+"""Offers: products published on eMAG, their stock and price, the catalogue read back."""

@@ -1,0 +1,1 @@
+"""Operations: what the back office watches (the account dashboard, the exception report)."""

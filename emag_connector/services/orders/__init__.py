@@ -1,0 +1,1 @@
+"""Orders: read eMAG orders, turn them into sale orders, keep both sides' statuses in step."""

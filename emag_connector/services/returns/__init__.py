@@ -1,0 +1,1 @@
+"""Returns (RMA): eMAG return requests, their receipt in the warehouse, refunds and exchanges."""
