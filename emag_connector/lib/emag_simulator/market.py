@@ -172,9 +172,9 @@ def save_proposal(account, entity):
         as_int(entity.get("max_qty_per_order"), "max_qty_per_order", 1)
     if entity.get("voucher_discount") not in (None, ""):
         as_int(entity["voucher_discount"], "voucher_discount", 10, 100)
-    if entity.get("post_campaign_sale_price") not in (None, ""):
-        if as_decimal(entity["post_campaign_sale_price"], "post_campaign_sale_price") <= 0:
-            raise ApiError(f"{label}: post_campaign_sale_price must be greater than 0")
+    post_price = entity.get("post_campaign_sale_price")
+    if post_price not in (None, "") and as_decimal(post_price, "post_campaign_sale_price") <= 0:
+        raise ApiError(f"{label}: post_campaign_sale_price must be greater than 0")
     offer.setdefault("_campaign_ids", [])
     if campaign["id"] not in offer["_campaign_ids"]:
         offer["_campaign_ids"].append(campaign["id"])

@@ -9,8 +9,8 @@ offer but answers ``isError: true`` — "saved with warnings".
 
 from datetime import datetime, timedelta
 
-from .nomenclatures import CATEGORY_BY_ID, HANDLING_TIMES, VAT_RATES, characteristic_specs
 from .market import buy_button, check_freeze
+from .nomenclatures import CATEGORY_BY_ID, HANDLING_TIMES, VAT_RATES, characteristic_specs
 from .orders import NEW, SELLER
 from .protocol import (
     ApiError,
@@ -18,7 +18,6 @@ from .protocol import (
     as_decimal,
     as_int,
     count_result,
-    error,
     json_response,
     money,
     ok,

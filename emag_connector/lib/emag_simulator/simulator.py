@@ -11,9 +11,9 @@ import threading
 from pathlib import Path
 
 from . import awb as awb_module
+from . import market
 from .callbacks import CallbackDispatcher
 from .faults import FaultPlan
-from . import market
 from .generator import OrderGenerator, gross_total
 from .offers import catalogue_entity, offer_view, save_product_offer, seed_catalogue
 from .orders import (
