@@ -28,6 +28,10 @@ class OfferPrice:
     min_sale_price: float
     max_sale_price: float
     problem: str = ""
+    # Set by the pricing flow (services/pricing/bounds.py) on the prices it pushes:
+    bound: str = ""  # "floor" / "ceiling" when that bound set the sale price
+    floor: float = 0.0
+    ceiling: float = 0.0  # 0: no ceiling
 
 
 def _is_tax_included(product, company):
