@@ -1,5 +1,7 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -36,7 +38,8 @@ class EmagCampaignProposeWizard(models.TransientModel):
                     fields.Command.create(
                         {
                             "offer_id": offer.id,
-                            "sale_price": round(current * (1 - discount), 2),
+                            # rounded down: the campaign's minimum discount is reached
+                            "sale_price": math.floor(current * (1 - discount) * 100) / 100,
                             "stock": max(min(offer.preview_stock, 255), 0),
                             "max_qty_per_order": 2,
                             "post_campaign_price": current,
