@@ -7,8 +7,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.job import identity_exact
 
-from ..services.offers.stock import offer_quantities
-from ..services.pricing.bounds import bounded_prices, offer_costs
+from ..services.pricing.bounds import offer_costs
 from ..services.pricing.campaigns import sync_campaigns
 from ..services.pricing.economics import dec
 from ..services.pricing.market import economics_values, market_values, refresh_estimates
@@ -298,16 +297,6 @@ class EmagOffer(models.Model):
             offer.campaign_answer = (
                 f"{last.campaign_id.name}: {last.answer}" if last and last.answer else False
             )
-
-    @api.depends_context("uid")
-    def _compute_preview(self):
-        """The price to push as the push computes it: within floor and ceiling."""
-        offers = self.filtered("id")
-        prices = bounded_prices(self.env, offers)
-        stocks = offer_quantities(self.env, offers.ids)
-        for offer in self:
-            offer.preview_price = prices[offer.id].sale_price if offer.id in prices else 0.0
-            offer.preview_stock = stocks.get(offer.id, 0)
 
     def write(self, vals):
         if "price_override" in vals:
