@@ -7,7 +7,6 @@ from odoo.exceptions import UserError
 
 from ..services.common.labels import selection_label
 from ..services.offers.export import SELLABLE_VALIDATION
-from ..services.offers.pricing import offer_prices
 from ..services.offers.stock import offer_quantities
 from ..services.offers.validation import offer_problems
 from ..services.pricing.bounds import bounded_prices
@@ -447,7 +446,7 @@ class EmagOffer(models.Model):
     def _validate_now(self):
         """Local checks at once, so the seller sees problems without waiting for a job."""
         handling = {}
-        prices = offer_prices(self.env, self.filtered("publish"))
+        prices = bounded_prices(self.env, self.filtered("publish"))
         for offer in self.filtered("publish"):
             platform = offer.account_id.platform
             if platform not in handling:

@@ -9,6 +9,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..services.pricing.market import refresh_estimates
 from .test_emag_offer import USERNAME, EmagOfferCase
 
 
@@ -57,6 +58,19 @@ class TestPricing(EmagOfferCase):
         # margin at 120: 120 - 18 - 5 - 80 = 17
         self.assertAlmostEqual(offer.margin_amount, 17.0)
 
+    def test_the_ceiling_caps_a_manual_price_and_a_floor_outside_the_band_is_not_sent(self):
+        self.account.price_ceiling_percent = 10.0
+        offer = self._priced_offer(10.0, price=100.0, price_override=125.0)
+        self.assertAlmostEqual(self._sim_price(offer), 110.0)
+        self.assertEqual(offer.price_bound, "ceiling")
+        # a cost that puts the floor above eMAG's band (70-130): never sent, says why
+        offer.product_id.standard_price = 120.0
+        self.sim.clear_received()
+        self.account._job_sync_offers()
+        self.assertEqual(offer.state, "attention")
+        self.assertIn("outside eMAG's band", offer.state_reason)
+        self.assertFalse(self.sim.received(route="offer/save"))
+
     def test_commission_estimate_is_cached_with_its_date_and_moves_the_floor(self):
         offer = self._priced_offer(80.0, price=110.0)
         self.account._job_refresh_estimates()
@@ -69,6 +83,16 @@ class TestPricing(EmagOfferCase):
         self.assertFalse(
             self.sim.received(route="commission/estimate"), "a fresh estimate is not read again"
         )
+
+    def test_estimates_are_read_within_the_budget_of_a_run(self):
+        offers = self._priced_offer(10.0) | self._priced_offer(10.0) | self._priced_offer(10.0)
+        self.sim.clear_received()
+        refreshed, _errors = refresh_estimates(self.account, budget=2)
+        self.assertEqual(refreshed, 2)
+        self.assertEqual(len(self.sim.received(route="commission/estimate")), 2)
+        self.assertEqual(len(offers.filtered("commission_date")), 2)
+        refresh_estimates(self.account, budget=2)
+        self.assertEqual(len(offers.filtered("commission_date")), 3, "the oldest first")
 
     def test_a_round_wins_where_the_floor_allows_and_stays_at_the_floor_elsewhere(self):
         winnable = self._priced_offer(50.0, price=100.0)

@@ -32,6 +32,7 @@ class OfferPrice:
     bound: str = ""  # "floor" / "ceiling" when that bound set the sale price
     floor: float = 0.0
     ceiling: float = 0.0  # 0: no ceiling
+    list_price: float = 0.0  # the pricelist's net price, before the offer's override
 
 
 def _is_tax_included(product, company):
@@ -93,13 +94,11 @@ def offer_prices(env, offers):
         for offer in account_offers:
             product = offer.product_id.with_company(company)
             vat_rate = offer.vat_id.rate
-            if offer.price_override:
-                price = offer.price_override
-            else:
-                price = as_sent(
-                    _net(pricelist_prices.get(product.id, 0.0), product, company, vat_rate),
-                    vat_rate,
-                )
+            listed = as_sent(
+                _net(pricelist_prices.get(product.id, 0.0), product, company, vat_rate),
+                vat_rate,
+            )
+            price = offer.price_override or listed
             if offer.min_sale_price or offer.max_sale_price:
                 low, high = offer.min_sale_price, offer.max_sale_price
             else:
@@ -131,5 +130,5 @@ def offer_prices(env, offers):
                     low=low,
                     high=high,
                 )
-            result[offer.id] = OfferPrice(price, low, high, problem)
+            result[offer.id] = OfferPrice(price, low, high, problem, list_price=listed)
     return result

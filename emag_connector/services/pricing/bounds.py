@@ -85,7 +85,7 @@ def bounded_prices(env, offers):
         chosen = price.sale_price
         if not offer.price_override and offer.repriced_price:
             chosen = offer.repriced_price
-        floor, ceiling = offer_band(offer, price.sale_price)
+        floor, ceiling = offer_band(offer, price.list_price)
         if floor is None:
             prices[offer.id] = replace(
                 price,

@@ -50,12 +50,13 @@ def reason_text(env, reason, decision=None, offer=None):
     if reason == AT_FLOOR:
         return _(
             "Stays at the floor %(floor)s: the best offer %(best)s is below it.",
-            floor=decision.price,
-            best=offer.best_offer_price,
+            floor=f"{decision.price:.2f}",
+            best=f"{offer.best_offer_price:.2f}",
         )
     if reason == WINS:
         return _(
-            "Undercuts the best offer %(best)s to win the buy button.", best=offer.best_offer_price
+            "Undercuts the best offer %(best)s to win the buy button.",
+            best=f"{offer.best_offer_price:.2f}",
         )
     texts = {
         HOLDS_BUY_BUTTON: _("Already holds the buy button."),
@@ -134,7 +135,7 @@ def reprice_account(account, dry_run=False, offers=None):
         if offer.price_override:
             lines.append({**line, "reason": reason_text(env, SKIPPED_MANUAL)})
             continue
-        floor, ceiling = offer_band(offer, list_prices[offer.id].sale_price)
+        floor, ceiling = offer_band(offer, list_prices[offer.id].list_price)
         if floor is None:
             lines.append({**line, "reason": reason_text(env, SKIPPED_NO_FLOOR)})
             continue
@@ -148,7 +149,7 @@ def reprice_account(account, dry_run=False, offers=None):
             rule,
             market,
             current,
-            list_prices[offer.id].sale_price,
+            list_prices[offer.id].list_price,
             floor,
             ceiling,
             day_start.get(offer.id),
