@@ -4,9 +4,12 @@ Smart Deals, commission estimate, campaigns and their freeze."""
 from datetime import timedelta
 from decimal import Decimal
 
-from emag_api_support import USER
+from emag_api_support import USER, catalogue_offer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from emag_api.errors import EmagValidationError
+from emag_simulator import EmagSimulator
 
 
 def _read(client, offer_id):
@@ -67,3 +70,27 @@ def test_campaign_proposal_answers_per_offer_and_freezes_the_offer(api_sim, api_
     assert "active campaign Black Friday" in " ".join(refused.messages)
     # an offer outside the campaign moves freely
     assert api_client.save_offers([{"id": 2, "sale_price": 19.0}]).ok
+
+
+_prices = st.decimals(min_value="1", max_value="100", places=2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(own=_prices, rivals=st.lists(st.tuples(_prices, st.integers(1, 9)), max_size=4))
+def test_buy_button_rule_against_an_independent_reading(own, rivals):
+    """Lowest price wins; a tie goes to the better rank, a tie of both to the rival."""
+    sim = EmagSimulator(seed=3, rate_limits=False)  # in-process: no server needed
+    sim.add_account(USER, "pw", platform="emag_ro")
+    sim.add_offer(USER, catalogue_offer(1, sale_price=str(own), min_sale_price=0.5))
+    sim.set_competitors(USER, 1, [(str(price), rank) for price, rank in rivals])
+    view = sim.get_offer(USER, 1)
+    own_rank = sim.account(USER).seller_rank
+    beaten_by = [
+        (price, rank)
+        for price, rank in rivals
+        if price < own or (price == own and rank <= own_rank)
+    ]
+    assert view["buy_button_rank"] == len(beaten_by) + 1
+    assert view["number_of_offers"] == len(rivals) + 1
+    best = min([own, *(price for price, _rank in rivals)])
+    assert Decimal(view["best_offer_sale_price"]) == best
