@@ -40,6 +40,9 @@
         "security/emag_exception_security.xml",
         "data/emag_exception_data.xml",
         "views/emag_exception_views.xml",
+        "security/emag_pricing_security.xml",
+        "data/emag_pricing_data.xml",
+        "views/emag_pricing_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["emag_connector/static/src/**/*.js"],

@@ -54,3 +54,8 @@ if wants pipeline; then
     # With the bridge: the delay of the ANAF sandbox is part of the pipeline's figures.
     odoo_bench pipeline tests/bench/bench_pipeline.py emag_connector,l10n_ro_efactura_bridge
 fi
+
+if wants pricing; then
+    # 5,000 offers with seeded competitors, eMAG's rate limits on (about a minute).
+    "$PY" "$REPO/tests/bench/bench_pricing.py"
+fi

@@ -541,6 +541,103 @@ def order_facts(emag_id):
     }
 
 
+# ---------------------------------------------------------------- pricing
+
+# eMAG Romania prices against competitors: costs, 5 lei shipping per order and a
+# 5 % minimum margin give each offer a floor. One repricing round wins the buy
+# button where the floor allows it; the two offers whose competitors sell below
+# their floor stay at the floor, with the reason in the repricing history.
+ro = accounts["emag_ro"]
+ro.write(
+    {
+        "shipping_cost": 5.0,
+        "min_margin_kind": "percent",
+        "min_margin": 5.0,
+        "reprice_strategy": "match_best",
+        "reprice_undercut": 0.01,
+        "reprice_max_change_percent": 0.0,
+    }
+)
+PRICING = {  # seller product id: (cost, best competitor's net price)
+    1001: (40.0, 79.0),
+    1002: (60.0, 115.0),
+    1003: (460.0, 480.0),  # floor above the competitor: stays at the floor
+    1004: (10.0, 23.5),
+    1005: (26.0, 30.0),  # likewise
+}
+ro_offers = env["emag.offer"].search(
+    [("account_id", "=", ro.id), ("seller_product_id", "in", list(PRICING))]
+)
+for offer in ro_offers:
+    cost, rival = PRICING[offer.seller_product_id]
+    offer.product_id.standard_price = cost
+    emag(
+        "POST",
+        f"offers/{RO_USER}/{offer.seller_product_id}/competitors",
+        {"competitors": [[rival, 1]]},
+    )
+ro.with_context(tracking_disable=True)._job_refresh_estimates()  # eMAG's commission per category
+ro._queue_offer_status_refresh(eta=0)  # the batched read-back: rank, best offer
+run_jobs()
+ro.action_reprice_now()
+run_jobs()
+pricing_facts = []
+for offer in ro_offers.sorted("seller_product_id"):
+    log = env["emag.reprice.log"].search(
+        [("offer_id", "=", offer.id), ("dry_run", "=", False)], limit=1
+    )
+    pricing_facts.append(
+        {
+            "offer": offer.part_number,
+            "old_price": log.old_price,
+            "new_price": offer.pushed_price,
+            "floor": offer.floor_price,
+            "rank_before": log.rank_before,
+            "rank_after": offer.buy_button_rank,
+            "reason": log.reason,
+        }
+    )
+    say(
+        f"repricing {offer.part_number}: {log.old_price:.2f} -> {offer.pushed_price:.2f} "
+        f"(floor {offer.floor_price:.2f}), rank {log.rank_before} -> "
+        f"{offer.buy_button_rank}: {log.reason}"
+    )
+
+# A Black Friday campaign in two days: three offers proposed, one too close to
+# its current price, which eMAG refuses in its own words.
+now_local = datetime.now(ZoneInfo("Europe/Bucharest")).replace(tzinfo=None, microsecond=0)
+emag(
+    "POST",
+    f"campaigns/{RO_USER}",
+    {
+        "campaign_id": 900,
+        "name": "Black Friday",
+        "start": (now_local + timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S"),
+        "end": (now_local + timedelta(days=5)).strftime("%Y-%m-%d %H:%M:%S"),
+        "stock_in_site": True,
+        "min_discount": 10,
+    },
+)
+ro._job_sync_campaigns()
+campaign = env["emag.campaign"].search([("account_id", "=", ro.id), ("emag_id", "=", 900)])
+proposed = ro_offers.filtered(lambda o: o.seller_product_id in (1001, 1002, 1004))
+wizard = (
+    env["emag.campaign.propose.wizard"]
+    .with_context(**proposed.action_propose_to_campaign()["context"])
+    .create({"campaign_id": campaign.id})
+)
+too_close = wizard.line_ids.filtered(lambda line: line.offer_id.seller_product_id == 1002)
+too_close.sale_price = round(too_close.offer_id.pushed_price * 0.98, 2)
+wizard.action_propose()
+run_jobs()
+campaign_facts = [
+    {"offer": p.offer_id.part_number, "state": p.state, "answer": p.answer}
+    for p in campaign.proposal_ids.sorted("id")
+]
+for fact in campaign_facts:
+    say(f"campaign proposal {fact['offer']}: {fact['state']} - {fact['answer']}")
+facts["pricing"] = {"repricing": pricing_facts, "campaign": campaign_facts}
+
 returned = binding(returned_id)
 rma = env["emag.rma"].search([("emag_order_id", "=", returned.id)], limit=1)
 exchange = env["emag.rma"].search([("emag_order_id", "=", binding(exchange_id).id)], limit=1)

@@ -161,6 +161,21 @@ def walkthrough(facts, base):
             "filter).",
             5,
         )
+    pricing = facts.get("pricing")
+    if pricing:
+        say()
+        say("7c. One repricing round on eMAG Romania (match the best offer minus 0.01)")
+        for line in pricing["repricing"]:
+            say(
+                f"{line['offer']}: {line['old_price']:.2f} -> {line['new_price']:.2f} "
+                f"(floor {line['floor']:.2f}), buy-button rank {line['rank_before']} -> "
+                f"{line['rank_after']}: {line['reason']}",
+                5,
+            )
+        say(f"{action(base, 'emag_connector.emag_reprice_log_action')}", 5)
+        say("Black Friday campaign proposal, eMAG's answer on each offer:", 5)
+        for line in pricing["campaign"]:
+            say(f"{line['offer']}: {line['state']} - {line['answer']}", 5)
     say()
     say("8. More business from the sandbox (eMAG calls Odoo back at once)")
     say(

@@ -7,9 +7,9 @@ from odoo.exceptions import UserError
 
 from ..services.common.labels import selection_label
 from ..services.offers.export import SELLABLE_VALIDATION
-from ..services.offers.pricing import offer_prices
 from ..services.offers.stock import offer_quantities
 from ..services.offers.validation import offer_problems
+from ..services.pricing.bounds import bounded_prices
 
 REJECTED_VALIDATION = {5, 6, 8, 10}
 PRICE_PRECISION_HELP = (
@@ -314,7 +314,7 @@ class EmagOffer(models.Model):
     @api.depends_context("uid")
     def _compute_preview(self):
         offers = self.filtered("id")
-        prices = offer_prices(self.env, offers)
+        prices = bounded_prices(self.env, offers)  # as pushed: within floor and ceiling
         stocks = offer_quantities(self.env, offers.ids)
         for offer in self:
             offer.preview_price = prices[offer.id].sale_price if offer.id in prices else 0.0
@@ -446,7 +446,7 @@ class EmagOffer(models.Model):
     def _validate_now(self):
         """Local checks at once, so the seller sees problems without waiting for a job."""
         handling = {}
-        prices = offer_prices(self.env, self.filtered("publish"))
+        prices = bounded_prices(self.env, self.filtered("publish"))
         for offer in self.filtered("publish"):
             platform = offer.account_id.platform
             if platform not in handling:

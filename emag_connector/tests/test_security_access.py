@@ -88,6 +88,9 @@ class TestSecurityAccess(TransactionCase):
             {"name": f"invoice-{suffix}.pdf", "raw": b"%PDF-1.4", "company_id": company.id}
         )
         env["emag.document.link"]._issue(attachment, "http://localhost")
+        campaign = env["emag.campaign"].create(
+            {"account_id": account.id, "emag_id": ord(suffix), "name": f"Campanie {suffix}"}
+        )
         return {
             "emag.account": account,
             "emag.offer": offer,
@@ -114,6 +117,19 @@ class TestSecurityAccess(TransactionCase):
             ),
             "emag.document.link": env["emag.document.link"].search(
                 [("attachment_id", "=", attachment.id)]
+            ),
+            "emag.reprice.rule": env["emag.reprice.rule"].create(
+                {
+                    "account_id": account.id,
+                    "product_category_id": env["product.category"].create({"name": suffix}).id,
+                }
+            ),
+            "emag.reprice.log": env["emag.reprice.log"].create(
+                {"account_id": account.id, "offer_id": offer.id, "run_at": "2026-01-05 10:00:00"}
+            ),
+            "emag.campaign": campaign,
+            "emag.campaign.proposal": env["emag.campaign.proposal"].create(
+                {"campaign_id": campaign.id, "offer_id": offer.id, "sale_price": 9.0, "stock": 1}
             ),
             "emag.exception": env["emag.exception"].create(
                 {

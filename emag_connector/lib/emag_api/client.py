@@ -45,7 +45,14 @@ from .errors import (
     EmagUnreachableError,
     EmagValidationError,
 )
-from .parsing import as_list, format_datetime, normalize_messages, platform_timezone, to_int
+from .parsing import (
+    as_list,
+    first_amount,
+    format_datetime,
+    normalize_messages,
+    platform_timezone,
+    to_int,
+)
 from .platforms import PLATFORMS, Platform
 from .ratelimit import BUCKET_LIMITS, DEFAULT_LIMITER, bucket_for_route
 from .redaction import redact
@@ -68,6 +75,10 @@ LABEL_FORMATS = ("A4", "A5", "A6")
 # repeated storno or attachment is applied twice. Never retried after the
 # request may have reached eMAG.
 NON_IDEMPOTENT_ROUTES = frozenset({"awb/save", "rma/save", "order/save", "order/attachments/save"})
+# Pricing routes eMAG documents poorly (doc §7, §13.8): one place each.
+COMMISSION_ESTIMATE_ROUTE = "commission/estimate"  # Swagger only; [SINGLE, low trust]
+SMART_DEALS_ROUTE = "smart-deals-price-check"  # GET ?productId=, answer undocumented
+CAMPAIGN_LIST_ROUTE = "campaign"  # not in the doc; the simulator's campaign list
 
 _EXPECT_ENVELOPE = "envelope"
 _EXPECT_NO_CONTENT = "no_content"
@@ -329,6 +340,39 @@ class EmagClient:
         :raises EmagValidationError: stock refused (invalid, active campaign)
         """
         self.call(f"offer_stock/{int(offer_id)}", payload={"stock": int(stock)}, method="PATCH")
+
+    # ----------------------------------------------------------------- pricing
+
+    def read_commission_estimate(self, offer_id):
+        """eMAG's commission estimate for one offer, in percent of the net price.
+
+        The route is documented only in eMAG's Swagger (doc §7); the one here
+        comes from a single other client (low trust), so it lives in
+        :data:`COMMISSION_ESTIMATE_ROUTE` and nowhere else. ``None`` when the
+        answer carries no readable amount.
+        """
+        response = self.call(f"{COMMISSION_ESTIMATE_ROUTE}/{int(offer_id)}", method="GET")
+        return first_amount(response.results, ("value", "commission", "percent", "estimate"))
+
+    def read_smart_deals_price(self, offer_id):
+        """The net price that earns the Smart Deals badge (doc §13.8, 4.4.8), or ``None``.
+
+        The answer's shape is undocumented: the first of a few likely keys wins.
+        """
+        response = self.call(SMART_DEALS_ROUTE, method="GET", params={"productId": int(offer_id)})
+        return first_amount(response.results, ("targetPrice", "target_price", "price"))
+
+    def read_campaigns(self):
+        """The account's campaigns (undocumented list route; see :data:`CAMPAIGN_LIST_ROUTE`)."""
+        return _results_list(self.call(CAMPAIGN_LIST_ROUTE, "read", {}))
+
+    def save_campaign_proposals(self, proposals):
+        """``campaign_proposals/save`` (doc §13.7), batched; one outcome per proposal.
+
+        A proposal is keyed by the offer ``id``; propose an offer to one
+        campaign per call so that eMAG's messages name one proposal each.
+        """
+        return self.save_in_batches("campaign_proposals", proposals)
 
     # ------------------------------------------------------------------ orders
 

@@ -85,6 +85,20 @@ def to_bool(value):
     raise ValueError(f"not a flag: {value!r}")
 
 
+def first_amount(value, keys):
+    """The first readable amount of an undocumented answer: ``value`` itself
+    when it is a number, else the first of ``keys`` in it (or in its first
+    item when it is a list); ``None`` when none can be read."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = next((value[key] for key in keys if not _blank(value.get(key))), None)
+    try:
+        return to_decimal(value)
+    except ValueError:
+        return None
+
+
 def as_object(value):
     """Return a dict for a JSON object that PHP may have sent as ``[]`` or ``null``."""
     if value is None or value == []:

@@ -81,6 +81,13 @@ def _received(sim, match, query, body):
     return [r.as_dict() for r in sim.received(query.get("route"), query.get("username"))]
 
 
+def _campaign_view(campaign):
+    return {
+        key: value.isoformat(sep=" ") if hasattr(value, "isoformat") else value
+        for key, value in campaign.items()
+    }
+
+
 def _rate_limits(sim, match, query, body):
     sim.set_rate_limits(body["enabled"])
     return {"rate_limits": sim.rate_limiter.enabled}
@@ -108,6 +115,16 @@ ENDPOINTS = [
         "POST",
         r"/_sim/offers/(?P<user>[^/]+)/(?P<id>\d+)/campaign",
         lambda sim, m, q, b: sim.set_offer_campaign(m["user"], m["id"], b.get("campaign")),
+    ),
+    (
+        "POST",
+        r"/_sim/offers/(?P<user>[^/]+)/(?P<id>\d+)/competitors",
+        lambda sim, m, q, b: sim.set_competitors(m["user"], m["id"], b["competitors"]),
+    ),
+    (
+        "POST",
+        r"/_sim/campaigns/(?P<user>[^/]+)",
+        lambda sim, m, q, b: _campaign_view(sim.add_campaign(m["user"], **b)),
     ),
     (
         "POST",

@@ -9,6 +9,7 @@ offer but answers ``isError: true`` — "saved with warnings".
 
 from datetime import datetime, timedelta
 
+from .market import buy_button, check_freeze
 from .nomenclatures import CATEGORY_BY_ID, HANDLING_TIMES, VAT_RATES, characteristic_specs
 from .orders import NEW, SELLER
 from .protocol import (
@@ -17,11 +18,11 @@ from .protocol import (
     as_decimal,
     as_int,
     count_result,
-    error,
     json_response,
     money,
     ok,
     paginate,
+    save_each,
 )
 
 SUPPLY_LEAD_TIMES = {2, 3, 5, 7, 14, 30, 60, 90, 120}
@@ -282,6 +283,7 @@ def save_product_offer(state, account, entity):
             warnings = documentation_warnings(entity, label)
         offer = _create(state, account, entity, offer_id, catalog_product, warnings)
     else:
+        check_freeze(account, stored, entity, label)
         _check_offer(account, entity, stored, label)
         if "part_number" in entity:
             _check_part_number(account, entity["part_number"], offer_id, label)
@@ -441,18 +443,8 @@ def seed_catalogue(state, account, entities):
     return len(entities)
 
 
-def _save_many(ctx, save_one):
-    messages = []
-    for entity in ctx.entities():
-        try:
-            messages.extend(save_one(ctx.state, ctx.account, entity))
-        except ApiError as exc:
-            messages.extend(exc.messages)
-    return error(messages) if messages else ok([])
-
-
 def product_offer_save(ctx):
-    return _save_many(ctx, save_product_offer)
+    return save_each(ctx, save_product_offer)
 
 
 def save_light_offer(state, account, entity):
@@ -465,13 +457,14 @@ def save_light_offer(state, account, entity):
         raise ApiError(f"Offer {offer_id} does not exist; offer/save cannot create offers")
     label = f"Offer {offer_id}"
     changes = {k: v for k, v in entity.items() if k in OFFER_KEYS}
+    check_freeze(account, stored, changes, label)
     _check_offer(account, changes, stored, label)
     _apply(stored, changes, documentation=False)
     return []
 
 
 def offer_save(ctx):
-    return _save_many(ctx, save_light_offer)
+    return save_each(ctx, save_light_offer)
 
 
 # -------------------------------------------------------------------------- reading
@@ -488,19 +481,22 @@ def reserved_quantity(account, offer_id):
     )
 
 
-def offer_view(account, offer, detailed):
+def _stock_figures(account, offer):
+    general = sum(item["value"] for item in offer.get("stock", []))
+    return {
+        "general_stock": general,
+        "estimated_stock": max(general - reserved_quantity(account, offer["id"]), 0),
+    }
+
+
+def offer_view(state, account, offer, detailed):
     """An offer as product_offer/read returns it (public keys plus computed ones)."""
     view = {k: v for k, v in offer.items() if not k.startswith("_")}
-    general = sum(item["value"] for item in offer.get("stock", []))
     validation = offer["validation_status"]
     view.update(
         currency=account.currency,
-        general_stock=general,
-        estimated_stock=max(general - reserved_quantity(account, offer["id"]), 0),
-        number_of_offers=1,
-        buy_button_rank=1,
-        best_offer_sale_price=offer["sale_price"],
-        best_offer_recommended_price=offer.get("recommended_price"),
+        **_stock_figures(account, offer),
+        **buy_button(state, account, offer),
         validation_status={
             "value": validation,
             "description": VALIDATION_STATUSES[validation],
@@ -541,7 +537,7 @@ def _matching_offers(account, filters):
     for key in ("general_stock", "estimated_stock"):
         if key in filters:
             limit = as_int(filters[key], key, 0)
-            offers = [o for o in offers if offer_view(account, o, False)[key] <= limit]
+            offers = [o for o in offers if _stock_figures(account, o)[key] <= limit]
     return offers
 
 
@@ -550,7 +546,7 @@ def product_offer_read(ctx):
     offers = _matching_offers(ctx.account, filters)
     page = paginate(offers, filters, ctx.state.max_items_per_page)
     detailed = "id" in filters
-    return ok([offer_view(ctx.account, o, detailed) for o in page])
+    return ok([offer_view(ctx.state, ctx.account, o, detailed) for o in page])
 
 
 def product_offer_count(ctx):

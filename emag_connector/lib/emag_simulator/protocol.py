@@ -65,6 +65,18 @@ def error(messages, results=None):
     return json_response(envelope(results, messages, True))
 
 
+def save_each(ctx, save_one):
+    """A save route: ``save_one(state, account, entity)`` per entity; eMAG's
+    messages of every entity, ``isError`` when any was refused or warned."""
+    messages = []
+    for entity in ctx.entities():
+        try:
+            messages.extend(save_one(ctx.state, ctx.account, entity))
+        except ApiError as exc:
+            messages.extend(exc.messages)
+    return error(messages) if messages else ok([])
+
+
 # --------------------------------------------------------------------------- bodies
 
 

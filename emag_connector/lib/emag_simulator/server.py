@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import awb, control, nomenclatures, offers, orders, rma
+from . import awb, control, market, nomenclatures, offers, orders, rma
 from .faults import GATEWAY_MESSAGES
 from .protocol import (
     MAX_INPUT_VARS,
@@ -49,6 +49,7 @@ ROUTES = {
     **offers.ROUTES,
     **rma.ROUTES,
     **nomenclatures.ROUTES,
+    **market.ROUTES,
 }
 API_PREFIX = "/api-3"
 UNPREFIXED_ROUTES = {"awb/read_pdf", "awb/read_zpl"}
@@ -68,6 +69,8 @@ def resolve(path):
         key, params = "order/unlock-courier", {"id": parts[1]}
     elif len(parts) == 2 and parts[0] == "offer_stock":
         key, params = "offer_stock", {"id": parts[1]}
+    elif len(parts) == 3 and parts[:2] == ["commission", "estimate"]:
+        key, params = "commission/estimate", {"id": parts[2]}
     else:
         key, params = "/".join(parts), {}
     if key not in ROUTES or (not prefixed and key not in UNPREFIXED_ROUTES):

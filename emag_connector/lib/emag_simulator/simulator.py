@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from . import awb as awb_module
+from . import market
 from .callbacks import CallbackDispatcher
 from .faults import FaultPlan
 from .generator import OrderGenerator, gross_total
@@ -146,6 +147,8 @@ class EmagSimulator:
                 if not hasattr(account, key) or key in (
                     "orders",
                     "offers",
+                    "campaigns",
+                    "proposals",
                     "rmas",
                     "awbs",
                     "clock",
@@ -187,7 +190,7 @@ class EmagSimulator:
             except ApiError as exc:
                 raise ValueError("; ".join(exc.messages)) from exc
             return [
-                self.state.snapshot(offer_view(account, account.offers[e["id"]], False))
+                self.state.snapshot(offer_view(self.state, account, account.offers[e["id"]], False))
                 for e in entities
             ]
 
@@ -199,7 +202,9 @@ class EmagSimulator:
     def get_offer(self, username, offer_id):
         account = self.state.account(username)
         with self.state.lock:
-            return self.state.snapshot(offer_view(account, account.offers[int(offer_id)], True))
+            return self.state.snapshot(
+                offer_view(self.state, account, account.offers[int(offer_id)], True)
+            )
 
     def set_offer_campaign(self, username, offer_id, campaign):
         """Put an offer in a stock-in-site campaign (``None`` to take it out)."""
@@ -207,6 +212,50 @@ class EmagSimulator:
         with self.state.lock:
             account.offers[int(offer_id)]["_campaign"] = campaign
             return self.get_offer(username, offer_id)
+
+    # -------------------------------------------------------------------- pricing
+
+    def set_competitors(self, username, offer_id, competitors):
+        """Replace the competitors of an offer: ``[(net price, seller rank), ...]``."""
+        account = self.state.account(username)
+        with self.state.lock:
+            account.offers[int(offer_id)]["_competitors"] = [
+                {"price": float(price), "rank": int(rank)} for price, rank in competitors
+            ]
+            return self.get_offer(username, offer_id)
+
+    def competitors(self, username, offer_id):
+        account = self.state.account(username)
+        with self.state.lock:
+            offer = account.offers[int(offer_id)]
+            return self.state.snapshot(market.competitors(self.state, account, offer))
+
+    def set_smart_deals_price(self, username, offer_id, price):
+        account = self.state.account(username)
+        with self.state.lock:
+            account.offers[int(offer_id)]["_smart_deals_price"] = float(price)
+
+    def add_campaign(self, username, campaign_id, name, start, end, **options):
+        """A campaign of the account (``start``/``end``: naive local datetimes or
+        ``"YYYY-MM-DD HH:MM:SS"``); options: ``stock_in_site``, ``min_discount``."""
+        account = self.state.account(username)
+        with self.state.lock:
+            return dict(
+                market.add_campaign(
+                    account,
+                    campaign_id,
+                    name,
+                    market.parse_campaign_date(start),
+                    market.parse_campaign_date(end),
+                    **options,
+                )
+            )
+
+    def campaign_proposals(self, username):
+        """``{(campaign id, offer id): proposal}`` accepted so far."""
+        account = self.state.account(username)
+        with self.state.lock:
+            return self.state.snapshot(dict(account.proposals))
 
     # --------------------------------------------------------------------- orders
 

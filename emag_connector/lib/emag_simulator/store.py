@@ -59,6 +59,10 @@ class Account:
     offers: dict = field(default_factory=dict)  # seller product id -> offer dict
     rmas: dict = field(default_factory=dict)  # emag_id -> rma dict
     awbs: dict = field(default_factory=dict)  # emag_id -> awb dict
+    # Pricing (market.py): the seller's rank among sellers breaks buy-button ties.
+    seller_rank: int = 5
+    campaigns: dict = field(default_factory=dict)  # campaign id -> campaign dict
+    proposals: dict = field(default_factory=dict)  # (campaign id, offer id) -> proposal
 
     def now(self):
         """Naive platform-local time, the format of every eMAG timestamp."""
@@ -123,6 +127,7 @@ class SimulatorState:
         offer_stock_list_form=False,
     ):
         self.lock = threading.RLock()
+        self.seed = seed  # per-offer draws (market.py) derive their own generators from it
         self.rng = random.Random(seed)
         self.clock = clock or SimClock()
         self.strict = strict

@@ -24,6 +24,7 @@ from odoo import fields
 
 from ...lib.emag_api.batching import NOT_SENT, OK
 from ...lib.emag_api.errors import EmagValidationError
+from ..pricing.bounds import bounded_prices, frozen_offer_ids, hold_during_campaign, record_bounds
 from .payload import (
     changed_values,
     documentation,
@@ -32,7 +33,6 @@ from .payload import (
     light_entity,
     offer_values,
 )
-from .pricing import offer_prices
 from .readback import read_offer
 from .stock import offer_quantities
 from .takeover import adopt_existing_offer, existing_offer_id
@@ -72,7 +72,11 @@ def sync_offers(account, offers, client=None):
     if not offers:
         return result
     active = offers.filtered("publish")
-    prices = offer_prices(env, active)
+    # Pricing flow: every pushed price is held within the offer's floor and
+    # ceiling, and an offer in a stock-in-site campaign keeps what eMAG has.
+    prices = bounded_prices(env, active)
+    record_bounds(active, prices)
+    frozen = frozen_offer_ids(env, active)
     stocks = offer_quantities(env, active.ids)
     handling_times = (
         set(env["emag.handling.time"].search([("platform", "=", account.platform)]).mapped("days"))
@@ -94,7 +98,9 @@ def sync_offers(account, offers, client=None):
             offer._set_state("attention", "\n".join(problems))
             result.attention += 1
             continue
-        values = offer_values(offer, price, stocks.get(offer.id, 0))
+        values = hold_during_campaign(
+            offer, offer_values(offer, price, stocks.get(offer.id, 0)), frozen
+        )
         doc = documentation(offer)
         doc_print = fingerprint(doc)
         if not offer.emag_created or doc_print != offer.doc_fingerprint:

@@ -28,6 +28,11 @@ class OfferPrice:
     min_sale_price: float
     max_sale_price: float
     problem: str = ""
+    # Set by the pricing flow (services/pricing/bounds.py) on the prices it pushes:
+    bound: str = ""  # "floor" / "ceiling" when that bound set the sale price
+    floor: float = 0.0
+    ceiling: float = 0.0  # 0: no ceiling
+    list_price: float = 0.0  # the pricelist's net price, before the offer's override
 
 
 def _is_tax_included(product, company):
@@ -89,13 +94,11 @@ def offer_prices(env, offers):
         for offer in account_offers:
             product = offer.product_id.with_company(company)
             vat_rate = offer.vat_id.rate
-            if offer.price_override:
-                price = offer.price_override
-            else:
-                price = as_sent(
-                    _net(pricelist_prices.get(product.id, 0.0), product, company, vat_rate),
-                    vat_rate,
-                )
+            listed = as_sent(
+                _net(pricelist_prices.get(product.id, 0.0), product, company, vat_rate),
+                vat_rate,
+            )
+            price = offer.price_override or listed
             if offer.min_sale_price or offer.max_sale_price:
                 low, high = offer.min_sale_price, offer.max_sale_price
             else:
@@ -127,5 +130,5 @@ def offer_prices(env, offers):
                     low=low,
                     high=high,
                 )
-            result[offer.id] = OfferPrice(price, low, high, problem)
+            result[offer.id] = OfferPrice(price, low, high, problem, list_price=listed)
     return result

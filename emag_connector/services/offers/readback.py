@@ -23,6 +23,11 @@ class OfferReadback:
     validation_status: int  # doc §13.6 table; 0 when unknown
     validation_description: str
     errors: tuple  # what eMAG says is wrong with the documentation
+    # The competition on the product (doc §13.6), for the pricing flow; None when unknown
+    buy_button_rank: int | None = None
+    number_of_offers: int | None = None
+    best_offer_sale_price: float | None = None
+    best_offer_recommended_price: float | None = None
 
 
 def read_offer(item):
@@ -38,6 +43,10 @@ def read_offer(item):
         validation_status=_int(validation.get("value")) or 0,
         validation_description=_text(validation.get("description")),
         errors=tuple(_messages(validation.get("errors")) + _messages(item.get("doc_errors"))),
+        buy_button_rank=_int(item.get("buy_button_rank")),
+        number_of_offers=_int(item.get("number_of_offers")),
+        best_offer_sale_price=_amount(item.get("best_offer_sale_price")),
+        best_offer_recommended_price=_amount(item.get("best_offer_recommended_price")),
     )
 
 
@@ -68,6 +77,14 @@ def _int(value):
         return parsing.to_int(value)
     except (ValueError, TypeError):
         return None
+
+
+def _amount(value):
+    try:
+        number = parsing.to_decimal(value)
+    except (ValueError, TypeError):
+        return None
+    return float(number) if number is not None and number > 0 else None
 
 
 def _text(value):
