@@ -26,3 +26,5 @@ from . import emag_account_dashboard
 from . import emag_exception
 from . import emag_account_exception
 from . import emag_order_deadline
+from . import res_company
+from . import res_config_settings
