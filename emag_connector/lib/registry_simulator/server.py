@@ -79,6 +79,30 @@ def anaf_record(
     }
 
 
+DEFAULT_NAMES = (
+    "ALFA DISTRIBUTIE SRL",
+    "CARPATI TRADE SRL",
+    "DELTA SERVICII SRL",
+    "OMEGA CONSTRUCT SRL",
+    "NORD COMERT SRL",
+    "TRANSILVANIA TECH SRL",
+)
+
+
+def default_company(cui):
+    """An active VAT payer for a CUI nobody added (``known_by_default``)."""
+    return anaf_record(
+        cui,
+        DEFAULT_NAMES[int(cui) % len(DEFAULT_NAMES)],
+        street="Str. Horea",
+        number=str(int(cui) % 90 + 1),
+        city="Cluj-Napoca",
+        county="CLUJ",
+        county_code="CJ",
+        zip="400174",
+    )
+
+
 class RegistrySimulator:
     """ANAF's VAT registry and VIES on one loopback port.
 
