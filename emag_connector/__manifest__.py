@@ -12,7 +12,7 @@
     "application": True,
     "installable": True,
     "depends": ["sale_stock", "stock_delivery", "queue_job"],
-    "external_dependencies": {"python": ["requests", "lxml", "python-stdnum"]},
+    "external_dependencies": {"python": ["requests", "lxml", "python-stdnum", "zeep"]},
     "data": [
         "security/emag_security.xml",
         "security/ir.model.access.csv",
@@ -43,6 +43,9 @@
         "security/emag_pricing_security.xml",
         "data/emag_pricing_data.xml",
         "views/emag_pricing_views.xml",
+        "data/emag_buyer_data.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["emag_connector/static/src/**/*.js"],

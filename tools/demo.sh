@@ -23,11 +23,12 @@ TEMPLATE_DB="${DEMO_DB}_template"
 ODOO_PORT="${ODOO_PORT:-8069}"
 EMAG_SANDBOX_PORT="${EMAG_SANDBOX_PORT:-8099}"
 ANAF_SANDBOX_PORT="${ANAF_SANDBOX_PORT:-8098}"
+REGISTRY_SANDBOX_PORT="${REGISTRY_SANDBOX_PORT:-8097}"
 ODOO_URL="http://127.0.0.1:$ODOO_PORT"
 FACTS="$STATE_DIR/demo-facts.json"
 FILESTORE="$STATE_DIR/data/filestore"
 # The job runner's lanes (docs/install.md): eMAG orders never wait behind stock pushes.
-export ODOO_QUEUE_JOB_CHANNELS="${ODOO_QUEUE_JOB_CHANNELS:-root:4,root.emag.orders:2,root.emag.offers:1,root.emag.pipeline:2,root.emag.returns:1,root.efactura:1}"
+export ODOO_QUEUE_JOB_CHANNELS="${ODOO_QUEUE_JOB_CHANNELS:-root:4,root.emag.orders:2,root.emag.offers:1,root.emag.pipeline:2,root.emag.returns:1,root.emag.buyers:1,root.efactura:1}"
 have_odoo || { echo "!! make demo needs Odoo 19.0: none at $ODOO_PATH (set ODOO_PATH)" >&2; exit 2; }
 "$REPO/tools/ensure_postgres.sh"
 mkdir -p "$STATE_DIR"
@@ -66,16 +67,16 @@ trap 'echo; echo "== stopping"; cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 
 port_open() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$ODOO_PORT" "$EMAG_SANDBOX_PORT" "$ANAF_SANDBOX_PORT"; do
+for port in "$ODOO_PORT" "$EMAG_SANDBOX_PORT" "$ANAF_SANDBOX_PORT" "$REGISTRY_SANDBOX_PORT"; do
     if port_open "$port"; then
         echo "!! port $port is taken (another make demo?); stop it or set ODOO_PORT, EMAG_SANDBOX_PORT, ANAF_SANDBOX_PORT" >&2
         exit 1
     fi
 done
 
-start_sandbox() {  # name port lib-folder module
+start_sandbox() {  # name port lib-folder module [options]
     local name="$1" port="$2" lib="$3" module="$4"
-    PYTHONPATH="$lib" "$PY" -m "$module" --port "$port" >"$STATE_DIR/$module.log" 2>&1 &
+    PYTHONPATH="$lib" "$PY" -m "$module" --port "$port" "${@:5}" >"$STATE_DIR/$module.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 1 50); do
         port_open "$port" && { echo "== $name sandbox on http://127.0.0.1:$port"; return; }
@@ -86,6 +87,9 @@ start_sandbox() {  # name port lib-folder module
 }
 start_sandbox "eMAG" "$EMAG_SANDBOX_PORT" "$REPO/emag_connector/lib" emag_simulator
 start_sandbox "ANAF SPV" "$ANAF_SANDBOX_PORT" "$REPO/l10n_ro_efactura_bridge/lib" anaf_simulator
+# ANAF's VAT registry and VIES: the day's generated companies are known to it.
+start_sandbox "buyer registries" "$REGISTRY_SANDBOX_PORT" "$REPO/emag_connector/lib" \
+    registry_simulator --known-by-default
 
 db_exists() { psql -d postgres -tAc "select 1 from pg_database where datname = '$1'" | grep -q 1; }
 drop_db() { dropdb --if-exists "$1"; rm -rf "${FILESTORE:?}/$1"; }
@@ -118,6 +122,7 @@ echo "== playing a day of eMAG business (about a minute; log: $STATE_DIR/demo-se
 rm -f "$FACTS"
 REPO="$REPO" EMAG_SANDBOX_ROOT="http://127.0.0.1:$EMAG_SANDBOX_PORT" \
     ANAF_SANDBOX_URL="http://127.0.0.1:$ANAF_SANDBOX_PORT" ODOO_URL="$ODOO_URL" DEMO_FACTS="$FACTS" \
+    REGISTRY_SANDBOX_URL="http://127.0.0.1:$REGISTRY_SANDBOX_PORT" \
     "$REPO/tools/odoo.sh" shell -d "$DEMO_DB" --no-http --logfile="$STATE_DIR/demo-seed.log" \
     <"$REPO/tools/demo_seed.py"
 [ -f "$FACTS" ] || { echo "!! the seed did not finish; see $STATE_DIR/demo-seed.log" >&2; exit 1; }

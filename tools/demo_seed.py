@@ -19,7 +19,11 @@
 # - a company order whose invoice address is broken: its invoice stops at
 #   e-Factura with the rules' own words, to be fixed and resent;
 # - an order for a product listed on eMAG by hand and unknown to Odoo: parked;
-# - a new offer eMAG refuses (its EAN belongs to another product).
+# - a new offer eMAG refuses (its EAN belongs to another product);
+# - buyers checked at the source (the registries' sandbox): a company that
+#   ticked "not a VAT payer" on eMAG invoiced with the RO prefix ANAF's
+#   registry gives, and a Bulgarian company charged by eMAG with reverse
+#   charge, whose VAT number VIES does not confirm, waiting before invoicing.
 #
 # Jobs are run here the way the job runner runs them (same controller code,
 # one transaction each), so what the visitor finds is what production does.
@@ -42,6 +46,7 @@ _logger = logging.getLogger("emag_demo_seed")
 REPO = Path(os.environ["REPO"])
 EMAG_ROOT = os.environ["EMAG_SANDBOX_ROOT"]  # http://127.0.0.1:8099
 ANAF_URL = os.environ["ANAF_SANDBOX_URL"]  # http://127.0.0.1:8098
+REGISTRY_URL = os.environ["REGISTRY_SANDBOX_URL"]  # http://127.0.0.1:8097
 ODOO_URL = os.environ["ODOO_URL"]  # http://127.0.0.1:8069
 FACTS_FILE = Path(os.environ["DEMO_FACTS"])
 SEED = REPO / "emag_connector/lib/emag_simulator/seeds/demo.json"
@@ -165,6 +170,14 @@ company.write({"l10n_ro_efb_environment": "sandbox", "l10n_ro_efb_sandbox_url": 
 env.cr.commit()
 company.action_l10n_ro_efb_connect_sandbox()
 say(f"{company.name}: e-Factura on the ANAF sandbox {ANAF_URL}")
+# Company buyers are checked on import in ANAF's registry and VIES: their sandbox.
+company.write(
+    {
+        "emag_buyer_check": "import",
+        "emag_anaf_registry_url": f"{REGISTRY_URL}/api/PlatitorTvaRest/v9/tva",
+        "emag_vies_wsdl_url": f"{REGISTRY_URL}/vies/checkVatService.wsdl",
+    }
+)
 
 # --------------------------------------------------------------- accounts
 
@@ -510,6 +523,109 @@ emag("POST", "returns", {"username": RO_USER, "order_id": returned_id})
 emag("POST", "returns", {"username": RO_USER, "order_id": exchange_id, "return_type": 1})
 ro.action_sync_returns_now()
 run_jobs()
+
+# ----------------------------------------------------------------- buyers
+
+# A builder from Timisoara ticked "not a VAT payer" on eMAG; ANAF's registry
+# says it is one: the invoice carries RO30834857.
+PAYER_CUI = "30834857"
+control(
+    REGISTRY_URL,
+    "POST",
+    "anaf/companies",
+    {
+        "companies": [
+            {
+                "cui": PAYER_CUI,
+                "name": "CONSTRUCT VEST SRL",
+                "vat_payer": True,
+                "efactura": True,
+                "street": "Str. Gheorghe Lazar",
+                "number": "24",
+                "city": "Timisoara",
+                "county": "TIMIS",
+                "county_code": "TM",
+                "zip": "300081",
+                "nr_reg": "J35/1820/2012",
+            }
+        ]
+    },
+)
+# A Bulgarian company whose VAT number VIES does not confirm; eMAG charged it
+# without VAT (reverse charge).
+BG_UNCONFIRMED = "BG831650349"
+control(
+    REGISTRY_URL, "POST", "vies/numbers", {"numbers": [{"vat": BG_UNCONFIRMED, "valid": False}]}
+)
+BG_USER = next(a["username"] for a in seed["accounts"] if a["platform"] == "emag_bg")
+bg = accounts["emag_bg"]
+payer_id = new_order(
+    b2b=True,
+    locker=False,
+    payment_mode_id=1,
+    voucher=False,
+    customer={"code": PAYER_CUI, "is_vat_payer": 0, "company": "Construct Vest"},
+)
+reverse_id = emag(
+    "POST",
+    "orders",
+    {
+        "username": BG_USER,
+        "status": 1,
+        "b2b": True,
+        "locker": False,
+        "payment_mode_id": 1,
+        "voucher": False,
+        "customer": {"code": BG_UNCONFIRMED, "is_vat_payer": 1},
+        "lines": [{"product_id": 1001, "quantity": 1, "reverse_charge": True}],
+    },
+)["id"]
+ro._emag_enqueue_import(payer_id)
+bg._emag_enqueue_import(reverse_id)
+run_jobs()  # the imports, then the buyers' checks they queued
+payer = binding(payer_id)
+payer_picking = ship(payer)
+reverse = env["emag.order"].search([("account_id", "=", bg.id), ("emag_id", "=", str(reverse_id))])
+reverse_picking = ship(reverse)
+run_jobs(rounds=12)
+payer_invoice = payer_picking.emag_fulfilment_id.invoice_id
+payer_xml = b""
+if payer_invoice:
+    payer_xml, _errors = env["account.edi.xml.ubl_ro"]._export_invoice(payer_invoice)
+reverse_partner = reverse.sale_order_id.partner_id.commercial_partner_id
+reverse_fulfilment = reverse_picking.emag_fulfilment_id
+facts["buyers"] = {
+    "payer": dict(
+        {
+            "emag_id": payer_id,
+            "sale_order": payer.sale_order_id.name or "",
+            "partner_id": payer.sale_order_id.partner_id.commercial_partner_id.id,
+        },
+        vat=payer.sale_order_id.partner_id.commercial_partner_id.vat or "",
+        registry=label(payer.sale_order_id.partner_id.commercial_partner_id, "emag_registry_state"),
+        invoice=payer_invoice.name or "",
+        xml_has_ro_prefix=f"RO{PAYER_CUI}".encode() in payer_xml,
+    ),
+    "reverse_charge": {
+        "emag_id": reverse_id,
+        "sale_order": reverse.sale_order_id.name or "",
+        "partner_id": reverse_partner.id,
+        "partner": reverse_partner.name,
+        "registry": label(reverse_partner, "emag_registry_state"),
+        "reason": reverse_partner.emag_registry_message or "",
+        "fulfilment": reverse_fulfilment.state or "",
+        "fulfilment_message": reverse_fulfilment.message or "",
+        "invoiced": bool(reverse_fulfilment.invoice_id),
+    },
+}
+say(
+    "buyers: {vat} on {invoice} (RO prefix in the e-Factura XML: {xml_has_ro_prefix}); ".format(
+        **facts["buyers"]["payer"]
+    )
+    + "reverse charge for {partner}: {registry}, delivery {fulfilment}".format(
+        **facts["buyers"]["reverse_charge"]
+    )
+)
 
 # ------------------------------------------------------------- callbacks
 

@@ -176,6 +176,25 @@ def walkthrough(facts, base):
         say("Black Friday campaign proposal, eMAG's answer on each offer:", 5)
         for line in pricing["campaign"]:
             say(f"{line['offer']}: {line['state']} - {line['answer']}", 5)
+    buyers = facts.get("buyers")
+    if buyers:
+        payer, reverse = buyers["payer"], buyers["reverse_charge"]
+        say()
+        say("7d. Buyers checked at the source (ANAF's registry, VIES)")
+        say(
+            f"{payer['sale_order']}: the buyer ticked 'not a VAT payer' on eMAG; ANAF's registry "
+            f"says it is one, so {record(base, 'res.partner', payer['partner_id'])} is now "
+            f"{payer['vat']} ({payer['registry']}) and its invoice {payer['invoice']} carries the "
+            f"RO prefix in the e-Factura XML ({payer['xml_has_ro_prefix']}).",
+            5,
+        )
+        say(
+            f"{reverse['sale_order']} (eMAG Bulgaria, reverse charge): VIES does not confirm the "
+            f"buyer's VAT number, so the delivery waits before invoicing ({reverse['fulfilment']})."
+            f" The reason is on {record(base, 'res.partner', reverse['partner_id'])} (tab "
+            f"Registry Check): {reverse['reason'][:200]}",
+            5,
+        )
     say()
     say("8. More business from the sandbox (eMAG calls Odoo back at once)")
     say(

@@ -28,3 +28,5 @@ from . import emag_account_exception
 from . import emag_order_deadline
 from . import emag_pricing
 from . import emag_campaign
+from . import res_company
+from . import res_config_settings

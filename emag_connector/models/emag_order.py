@@ -5,6 +5,7 @@ import dataclasses
 from odoo import api, fields, models
 from odoo.tools.translate import LazyTranslate
 
+from ..services.buyers import gate as buyer_gate
 from ..services.common import labels
 from ..services.orders import status as order_status
 from ..services.orders.importer import dump_payload
@@ -272,6 +273,8 @@ class EmagOrder(models.Model):
         self.filtered(lambda b: b.state == "exception" and b.sale_order_id).write(
             {"state": "imported", "message": False}
         )
+        # Held for its buyer: the registry is asked again (the check parks it again if need be).
+        buyer_gate.recheck_held(self)
         for binding in self:
             binding.account_id._emag_enqueue_import(binding.emag_id)
         return {

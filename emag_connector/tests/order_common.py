@@ -52,6 +52,9 @@ class EmagOrderCase(LoopbackHttpMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        # Buyers are checked in ANAF's registry and VIES only where a test asks
+        # for it (test_buyer_checks, with the registries' sandbox).
+        cls.env.company.emag_buyer_check = "off"
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.env.company.id)], limit=1
         )

@@ -344,7 +344,8 @@ class TestOrderImport(EmagOrderCase):
         company = binding.sale_order_id.partner_id
         self.assertTrue(company.is_company)
         self.assertEqual(company.vat, "RO18547290")
-        self.assertEqual(company.company_registry, "J40/1234/2015")
+        registry_field = "nrc" if "nrc" in company._fields else "company_registry"
+        self.assertEqual(company[registry_field], "J40/1234/2015")
         self.assertEqual(company.name, customer["company"])
         invoice = binding.sale_order_id.partner_invoice_id
         self.assertEqual(invoice.city, "Sector 1", "Bucharest sector kept for e-Factura")
@@ -355,6 +356,19 @@ class TestOrderImport(EmagOrderCase):
         payload["customer"].update(code="18547290", is_vat_payer=1, company="Other spelling SRL")
         again = self.import_payload(payload)
         self.assertEqual(again.sale_order_id.partner_id, company)
+
+    def test_b2b_registration_number_in_the_romanian_nrc_field(self):
+        """eMAG's registration_number is the trade-register number, which
+        l10n_ro keeps in ``nrc`` (shown on its invoices and e-Factura)."""
+        order = self.create_order(b2b=True, lines=[{"product_id": 1001, "quantity": 1}])
+        payload = self.sim_order(order)
+        payload["customer"].update(code="RO18547290", registration_number="J12/345/2010")
+        company = self.import_payload(payload).sale_order_id.partner_id
+        if "nrc" in company._fields:
+            self.assertEqual(company.nrc, "J12/345/2010")
+            self.assertNotEqual(company.company_registry, "J12/345/2010")
+        else:
+            self.assertEqual(company.company_registry, "J12/345/2010")
 
     def test_b2b_not_vat_payer_has_no_ro_prefix(self):
         order = self.create_order(b2b=True, lines=[{"product_id": 1001, "quantity": 1}])

@@ -12,6 +12,9 @@ cache, then a commit. Prints exactly these lines on stdout::
                            measured right after the import job it copies>
     queries_per_order_1k=<SQL queries per imported order, 1,000 products>
     queries_per_order_20k=<same with 20,000 products>
+    buyer_checks=<registry calls made during the 1,000-order import (checks on import,
+                  the buyers' answers cached beforehand: expected 0)>
+    buyer_check_cache_hits=<company buyers of that import answered from the cache>
     duplicate_orders=<sale orders beyond one per eMAG order after the fault run>
     missing_orders=<orders of the fault run without a sale order>
     unacknowledged_orders=<orders of the fault run left unacknowledged>
@@ -32,6 +35,8 @@ from decimal import Decimal
 from odoo.fields import Command
 
 from odoo.addons.emag_connector.lib.emag_simulator import EmagSimulator
+from odoo.addons.emag_connector.lib.registry_simulator import RegistrySimulator
+from odoo.addons.emag_connector.services.buyers.check import STATS as BUYER_STATS
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
 
@@ -41,6 +46,9 @@ BASELINE_BATCHES = 10
 QUERY_SAMPLE = 60
 FAULT_ORDERS = 500
 OFFERS = 40
+# Company buyers (a quarter of the orders, as eMAG's generator draws them)
+# come back: their registry answers are cached before the timed import.
+COMPANY_CUIS = ["18547290", "14399840", "30834857", "16341004", "4221306"]
 
 
 def log(message):
@@ -204,10 +212,35 @@ def poll(account):
     raise RuntimeError("poll kept failing")
 
 
+def warm_buyer_cache(env, sim, account):
+    """Import one order of each company buyer and run their registry checks;
+    return the number of orders imported."""
+    for cui in COMPANY_CUIS:
+        sim.create_order(USER, status=1, locker=False, b2b=True, customer={"code": f"RO{cui}"})
+    env.cr.commit()
+    poll(account)
+    env.cr.commit()
+    run_queued(env, ["_emag_import_orders"])
+    env.cr.commit()
+    run_queued(env, ["_emag_check_buyer"])
+    env.cr.commit()
+    checked = env["res.partner"].search_count([("emag_registry_state", "=", "confirmed")])
+    log(f"buyer cache warm: {checked} company buyers confirmed by the registry sandbox")
+    return len(COMPANY_CUIS)
+
+
 def main(env):
     env = env(context=dict(env.context, tracking_disable=True))
     sim = EmagSimulator(seed=42, rate_limits=False)
     sim.start()
+    registry = RegistrySimulator(known_by_default=True).start()
+    env.company.write(
+        {
+            "emag_buyer_check": "import",
+            "emag_anaf_registry_url": registry.anaf_url,
+            "emag_vies_wsdl_url": registry.vies_wsdl_url,
+        }
+    )
     try:
         sim.add_account(USER, PASSWORD, platform="emag_ro", vendor_name="BENCH SRL")
         for offer_id in range(1, OFFERS + 1):
@@ -224,9 +257,17 @@ def main(env):
         )
         create_products(env, OFFERS, "BENCH")
         create_products(env, 1000 - OFFERS, "FILL1K")
-        for _n in range(ORDERS):
-            sim.create_order(USER, status=1, locker=False)
+        warm = warm_buyer_cache(env, sim, account)
+        for n in range(ORDERS):
+            if n % 4 == 0:
+                cui = COMPANY_CUIS[n // 4 % len(COMPANY_CUIS)]
+                sim.create_order(
+                    USER, status=1, locker=False, b2b=True, customer={"code": f"RO{cui}"}
+                )
+            else:
+                sim.create_order(USER, status=1, locker=False, b2b=False)
         env.cr.commit()
+        BUYER_STATS.clear()
         log(f"{ORDERS} orders on the simulator")
 
         # --- import: poll (reads pages) + the import jobs it queued. The first
@@ -257,7 +298,8 @@ def main(env):
             if index and index % 10 == 0:
                 log(f"  {index} import jobs done")
         import_seconds = time.perf_counter() - started - paused
-        imported = env["emag.order"].search_count([("account_id", "=", account.id)])
+        buyer_stats = dict(BUYER_STATS)
+        imported = env["emag.order"].search_count([("account_id", "=", account.id)]) - warm
         log(f"imported {imported} orders in {import_seconds:.1f}s ({len(queued)} jobs)")
         for state, message, count in env["emag.order"]._read_group(
             [("account_id", "=", account.id)], ["state", "message"], ["__count"]
@@ -343,12 +385,15 @@ def main(env):
         print(f"import_overhead_ratio={ratio:.2f}")
         print(f"queries_per_order_1k={queries_1k:.1f}")
         print(f"queries_per_order_20k={queries_20k:.1f}")
+        print(f"buyer_checks={buyer_stats.get('buyer_checks', 0)}")
+        print(f"buyer_check_cache_hits={buyer_stats.get('buyer_check_cache_hits', 0)}")
         print(f"duplicate_orders={duplicates}")
         print(f"missing_orders={missing}")
         print(f"unacknowledged_orders={unacked}")
         sys.stdout.flush()
     finally:
         sim.stop()
+        registry.stop()
         env.cr.rollback()
 
 

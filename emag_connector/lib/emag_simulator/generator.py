@@ -271,6 +271,9 @@ class OrderGenerator:
                 offer,
             )
             line.update(id=self.state.next_id("order_line"), created=stamp, modified=stamp)
+            if spec.get("reverse_charge"):
+                # Sold to a business of another member state: no VAT, the buyer self-assesses.
+                line.update(vat="0.00", reversible_vat_charging=1)
             built.append(line)
         return built
 
@@ -334,8 +337,12 @@ class OrderGenerator:
         observation=None,
         shipping_voucher=False,
         cancellation_request=None,
+        customer=None,
     ):
         """Return ``(order dict, finalized_at, canceled_at)``; None args are drawn at random.
+
+        ``customer``: fields of the customer block to set over the generated
+        ones (``code``, ``is_vat_payer``, ``company``...);
 
         ``shipping_voucher``: a voucher on the shipping fee, listed both in
         ``shipping_tax_voucher_split`` and in ``vouchers[]``;
@@ -387,7 +394,7 @@ class OrderGenerator:
             "currency": account.currency,
             "shipping_tax": float(shipping_tax),
             "shipping_tax_voucher_split": [],
-            "customer": self._customer(b2b, stamp, locker),
+            "customer": dict(self._customer(b2b, stamp, locker), **(customer or {})),
             "products": products,
             "vouchers": vouchers,
             "attachments": [],

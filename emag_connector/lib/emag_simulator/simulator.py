@@ -265,7 +265,9 @@ class EmagSimulator:
         datetime), ``observation``, ``lines`` (``[{"product_id", "quantity"}]``),
         ``shipping_voucher`` (a shipping voucher listed in ``vouchers[]`` too),
         ``cancellation_request`` (text), ``complete`` (False: ``is_complete: 0``
-        until :meth:`complete_order`).
+        until :meth:`complete_order`), ``customer`` (fields set over the
+        generated customer); a line with ``"reverse_charge": True`` is charged
+        without VAT (``reversible_vat_charging: 1``).
         Unset options are drawn from the seeded random source."""
         account = self.state.account(username)
         with self.state.lock:

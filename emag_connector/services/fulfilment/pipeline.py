@@ -41,6 +41,7 @@ from ...lib.emag_api import (
     EmagOutcomeUnknownError,
     EmagTransientError,
 )
+from ..buyers import gate as buyer_gate
 from ..common import labels
 from ..orders import status as order_status
 from ..orders.payload import FBE_TYPE, SELLER_TYPE, OrderPayloadError, parse_order
@@ -420,6 +421,10 @@ class FulfilmentPipeline:
         invoice = fulfilment.invoice_id
         if not invoice:
             sale_order = fulfilment.sale_order_id
+            # The buyer as its registry knows it (VAT prefix, reverse charge) before billing it.
+            hold = buyer_gate.invoice_hold(sale_order, self._parse(self._payload()))
+            if hold:
+                return Outcome(*hold)
             invoice = DeliveryInvoice(self.picking).create()
             if not invoice:
                 # Invoiced by hand already: take that invoice, unless another

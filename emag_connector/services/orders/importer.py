@@ -58,6 +58,7 @@ from odoo.tools.translate import LazyGettext, LazyTranslate
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ...lib.emag_api import PLATFORMS
+from ..buyers import gate as buyer_gate
 from ..common import labels
 from . import status as order_status
 from .figures import read_figures
@@ -295,6 +296,7 @@ class OrderImporter:
         if binding.state != "imported" or binding.message:
             values.update(state="imported", message=False)  # a Retry that worked
         binding.write(values)
+        buyer_gate.after_import(sale_order)
         if order.cancellation_request:
             self._cancel_from_emag(binding, order)
 

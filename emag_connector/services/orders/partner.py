@@ -2,7 +2,8 @@
 
 A private buyer becomes a person, a legal entity a company carrying its
 fiscal code (checked with python-stdnum; the ``RO`` prefix only for VAT
-payers) and trade-register number. Both get an invoice and a delivery
+payers) and trade-register number (in l10n_ro's ``nrc`` field when it is
+installed, else in ``company_registry``). Both get an invoice and a delivery
 address as children, reused when a later order brings the same address.
 Companies are found again by fiscal code, persons by their eMAG customer id.
 
@@ -66,6 +67,8 @@ class CustomerResolver:
         self._countries = {}
         self._states = {}
         self._localities = {}
+        # Romania keeps the trade-register number (J12/345/2010) in its own field.
+        self.registry_field = "nrc" if "nrc" in self.Partner._fields else "company_registry"
 
     def resolve(self, customer):
         """Return ``(commercial partner, invoice address, delivery address)``."""
@@ -223,8 +226,8 @@ class CustomerResolver:
             limit=1,
         )
         if partner:
-            if customer.registration_number and not partner.company_registry:
-                partner.company_registry = customer.registration_number
+            if customer.registration_number and not partner[self.registry_field]:
+                partner[self.registry_field] = customer.registration_number
             return partner
         return self.Partner.create(
             dict(
@@ -232,7 +235,7 @@ class CustomerResolver:
                 name=name,
                 company_type="company",
                 vat=vat,
-                company_registry=customer.registration_number or False,
+                **{self.registry_field: customer.registration_number or False},
                 email=customer.email or False,
                 company_id=self.company.id,
             )

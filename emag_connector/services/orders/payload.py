@@ -50,6 +50,8 @@ class OrderLine:
     vouchers: list = field(default_factory=list)
     # Units a storno took off the line (a return), which is not an edit.
     returned: int = 0
+    # eMAG charged the line without VAT, the buyer accounting for it (reverse charge).
+    reverse_charge: bool = False
 
 
 @dataclass
@@ -253,6 +255,9 @@ def _line(item, index, tz):
         vouchers=vouchers,
         returned=max(
             _int(item.get("storno_qty"), _("%(where)s: storno quantity", where=where)) or 0, 0
+        ),
+        reverse_charge=_flag(
+            item.get("reversible_vat_charging"), _("%(where)s: reverse charge flag", where=where)
         ),
     )
 
