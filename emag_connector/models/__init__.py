@@ -26,3 +26,7 @@ from . import emag_account_dashboard
 from . import emag_exception
 from . import emag_account_exception
 from . import emag_order_deadline
+from . import emag_order_money
+from . import account_payment_emag
+from . import emag_account_money
+from . import emag_exception_money

@@ -23,3 +23,4 @@ from . import test_offer_takeover
 from . import test_order_real_shapes
 from . import test_order_fuzz
 from . import test_api_log
+from . import test_money_payments

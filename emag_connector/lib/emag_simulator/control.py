@@ -19,6 +19,7 @@ ORDER_EVENTS = {
     "edit_lines": lambda sim, user, oid, body: sim.edit_order_lines(user, oid, **body),
     "paid": lambda sim, user, oid, body: sim.mark_order_paid(user, oid, **body),
     "status": lambda sim, user, oid, body: sim.set_order_status(user, oid, body["status"]),
+    "refund": lambda sim, user, oid, body: sim.refund_order(user, oid, **body),
 }
 
 

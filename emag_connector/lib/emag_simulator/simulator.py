@@ -333,6 +333,41 @@ class EmagSimulator:
             touch(account, record)
             return self.state.snapshot(data)
 
+    def refund_order(self, username, order_id, amount, status="completed"):
+        """Payment event: eMAG paid ``amount`` back to the customer (a storno,
+        a return, a canceled card order). ``refunded_amount`` is the running
+        total, as eMAG shows it (a string, like on the wire)."""
+        with self.state.lock:
+            account, record = self._order_record(username, order_id)
+            record.data["refunded_amount"] = f"{float(amount):.2f}"
+            record.data["refund_status"] = status
+            touch(account, record)
+            return self.state.snapshot(record.data)
+
+    def settle_money(self, username, cod_after_days=3):
+        """Time moves the money: the couriers hand eMAG the cash of the COD
+        orders finalized ``cod_after_days`` ago or more (``cashed_cod`` and
+        ``payment_status`` change, and ``modified`` with them, so the order
+        poll sees it). Returns the ids of the orders that changed."""
+        changed = []
+        with self.state.lock:
+            account = self.state.account(username)
+            now = account.now()
+            for record in account.orders.values():
+                data = record.data
+                if (
+                    data.get("payment_mode_id") == 1
+                    and not data.get("payment_status")
+                    and record.status == FINALIZED
+                    and record.finalized_at is not None
+                    and (now - record.finalized_at).days >= cod_after_days
+                ):
+                    data["payment_status"] = 1
+                    data["cashed_cod"] = float(gross_total(data))
+                    touch(account, record)
+                    changed.append(record.id)
+        return changed
+
     def set_order_status(self, username, order_id, status):
         """Force a status (test set-up), bypassing the matrix; dates follow the change."""
         with self.state.lock:
