@@ -27,6 +27,7 @@ from . import emag_exception
 from . import emag_account_exception
 from . import emag_order_deadline
 from . import emag_order_money
-from . import account_payment_emag
+from . import account_money
+from . import emag_invoice_category
 from . import emag_account_money
 from . import emag_exception_money

@@ -4,6 +4,7 @@ from odoo import fields, models
 
 from ..services.money import setup as money_setup
 from ..services.money.payments import PaymentSettler
+from ..services.money.vendor_bills import VendorBillImporter
 
 
 class EmagAccount(models.Model):
@@ -38,6 +39,23 @@ class EmagAccount(models.Model):
         help="A card order placed longer ago and still not paid appears in the exception report.",
     )
 
+    money_post_bills = fields.Boolean(
+        string="Post eMAG Invoices",
+        default=True,
+        help="Post eMAG's invoices as soon as they are booked, and net them through the "
+        "clearing journal (eMAG keeps them from the payout). Off: they wait as drafts.",
+    )
+    money_invoice_checkpoint = fields.Date(
+        string="eMAG Invoices Read Until",
+        readonly=True,
+        copy=False,
+        help="Day of the last complete read of eMAG's invoices; the next read starts a day "
+        "earlier.",
+    )
+    emag_invoice_category_ids = fields.One2many(
+        "emag.invoice.category", "account_id", string="eMAG Invoice Categories"
+    )
+
     _money_days_positive = models.Constraint(
         "CHECK(money_cod_days > 0 AND money_card_days > 0)",
         "Payment delays must be at least one day.",
@@ -69,6 +87,37 @@ class EmagAccount(models.Model):
         if left:
             self._emag_enqueue_settle_payments()
         return left
+
+    def _emag_enqueue_vendor_bills(self):
+        self.ensure_one()
+        return (
+            self.with_company(self.company_id)
+            .with_delay(
+                identity_key=f"emag-money-bills:{self.id}",
+                description=self.env._("eMAG: book the eMAG invoices of %(a)s", a=self.name),
+            )
+            ._emag_import_vendor_bills()
+        )
+
+    def _emag_import_vendor_bills(self):
+        """Job: book eMAG's invoices since the checkpoint as vendor bills."""
+        return VendorBillImporter(self).poll()
+
+    def _cron_import_vendor_bills(self):
+        for account in self.search([]):
+            account._emag_enqueue_vendor_bills()
+
+    def action_import_vendor_bills(self):
+        for account in self:
+            account._emag_enqueue_vendor_bills()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": self.env._("eMAG's invoices will be read in a moment."),
+                "type": "info",
+            },
+        }
 
     def _emag_enqueue_settle_if_pending(self):
         if self.env["emag.order"].search_count(

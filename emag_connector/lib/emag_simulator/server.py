@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import awb, control, nomenclatures, offers, orders, rma
+from . import awb, control, invoices, nomenclatures, offers, orders, rma
 from .faults import GATEWAY_MESSAGES
 from .protocol import (
     MAX_INPUT_VARS,
@@ -49,6 +49,7 @@ ROUTES = {
     **offers.ROUTES,
     **rma.ROUTES,
     **nomenclatures.ROUTES,
+    **invoices.ROUTES,
 }
 API_PREFIX = "/api-3"
 UNPREFIXED_ROUTES = {"awb/read_pdf", "awb/read_zpl"}

@@ -14,6 +14,7 @@ from . import awb as awb_module
 from .callbacks import CallbackDispatcher
 from .faults import FaultPlan
 from .generator import OrderGenerator, gross_total
+from .invoices import SERIES, make_invoice
 from .offers import catalogue_entity, offer_view, save_product_offer, seed_catalogue
 from .orders import (
     CANCELED,
@@ -367,6 +368,69 @@ class EmagSimulator:
                     touch(account, record)
                     changed.append(record.id)
         return changed
+
+    def issue_invoice(self, username, category, lines, date=None, number=None):
+        """eMAG invoices the seller (commission, transport, …): a document of
+        ``invoice/read``. ``lines``: ``[{"product_name", "quantity",
+        "unit_price", "vat_rate"}]``. Returns it."""
+        with self.state.lock:
+            account = self.state.account(username)
+            if number is None:
+                number = f"{SERIES[category]}-{self.state.next_id('emag_invoice')}"
+            invoice = make_invoice(account, number, category, lines, date or account.now())
+            account.emag_invoices.append(invoice)
+            return self.state.snapshot(invoice)
+
+    def issue_commission_invoice(self, username, rate="0.1", date=None):
+        """The commission invoice of every order finalized and not yet
+        commissioned: one line per order, ``rate`` of its value without VAT."""
+        with self.state.lock:
+            account = self.state.account(username)
+            done = account.commissioned_orders
+            lines = []
+            for record in account.orders.values():
+                if record.status != FINALIZED or record.id in done:
+                    continue
+                done.add(record.id)
+                net = sum(
+                    float(line["sale_price"]) * int(line["quantity"])
+                    for line in record.data["products"]
+                    if line.get("status", 1)
+                )
+                lines.append(
+                    {
+                        "product_name": f"Comision vanzare comanda {record.id}",
+                        "quantity": 1,
+                        "unit_price": round(net * float(rate), 2),
+                        "vat_rate": 21,
+                    }
+                )
+        return self.issue_invoice(username, "FC", lines, date=date) if lines else None
+
+    def storno_invoice(self, username, number, lines=None, date=None):
+        """A storno of eMAG's invoice ``number`` (all its lines by default)."""
+        with self.state.lock:
+            account = self.state.account(username)
+            original = next(i for i in account.emag_invoices if i["number"] == number)
+            lines = lines or [
+                {
+                    "product_name": line["product_name"],
+                    "quantity": abs(line["quantity"]),
+                    "unit_price": line["unit_price"],
+                    "vat_rate": line["vat_rate"],
+                }
+                for line in original["lines"]
+            ]
+            storno = make_invoice(
+                account,
+                f"{SERIES[original['category']]}-{self.state.next_id('emag_invoice')}",
+                original["category"],
+                lines,
+                date or account.now(),
+                storno_of=number,
+            )
+            account.emag_invoices.append(storno)
+            return self.state.snapshot(storno)
 
     def set_order_status(self, username, order_id, status):
         """Force a status (test set-up), bypassing the matrix; dates follow the change."""

@@ -12,7 +12,11 @@ class AccountPayment(models.Model):
         "emag.order", string="eMAG Order", readonly=True, index="btree_not_null", copy=False
     )
     emag_money_kind = fields.Selection(
-        [("cashed", "Cashed by eMAG"), ("refund", "Refunded by eMAG")],
+        [
+            ("cashed", "Cashed by eMAG"),
+            ("refund", "Refunded by eMAG"),
+            ("invoice", "eMAG invoice kept from the payout"),
+        ],
         string="eMAG Money",
         readonly=True,
         copy=False,
@@ -27,7 +31,23 @@ class AccountPayment(models.Model):
 
 
 class AccountMove(models.Model):
+    """An eMAG invoice to the seller booked as a vendor bill
+    (``services/money/vendor_bills.py``), and the posting hook of the order
+    payments."""
+
     _inherit = "account.move"
+
+    emag_account_id = fields.Many2one(
+        "emag.account", string="eMAG Account", readonly=True, index="btree_not_null", copy=False
+    )
+    emag_invoice_number = fields.Char(
+        string="eMAG Invoice Number",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="The number of eMAG's invoice this bill books (doc invoice/read).",
+    )
+    emag_invoice_category = fields.Char(string="eMAG Invoice Category", readonly=True, copy=False)
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
