@@ -29,5 +29,6 @@ from . import emag_order_deadline
 from . import emag_order_money
 from . import account_money
 from . import emag_invoice_category
+from . import emag_payout
 from . import emag_account_money
 from . import emag_exception_money

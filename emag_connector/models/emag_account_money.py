@@ -68,6 +68,17 @@ class EmagAccount(models.Model):
             money_setup.ensure_clearing(account.with_company(account.company_id))
         return True
 
+    def action_open_payout(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("eMAG Payout"),
+            "res_model": "emag.payout",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_account_id": self.id},
+        }
+
     # -------------------------------------------------------------------- jobs
 
     def _emag_enqueue_settle_payments(self):

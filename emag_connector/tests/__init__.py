@@ -25,3 +25,4 @@ from . import test_order_fuzz
 from . import test_api_log
 from . import test_money_payments
 from . import test_money_vendor_bills
+from . import test_money_payout

@@ -12,8 +12,8 @@ from odoo.tests import tagged
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..services.operations import exception_report
+from .money_common import KETTLE, EmagMoneyCase
 from .order_common import USERNAME
-from .rma_common import EmagRmaCase
 
 try:
     from hypothesis import HealthCheck, given, settings
@@ -21,40 +21,9 @@ try:
 except ImportError:  # pragma: no cover - the shared virtualenv has it
     given = None
 
-KETTLE = [{"product_id": 1001, "quantity": 2}]  # 2 × 100.00 gross
-
 
 @tagged("post_install", "-at_install")
-class TestMoneyPayments(EmagRmaCase):
-    def order(self, payment_mode_id, lines=KETTLE):
-        """An order shipped and invoiced, paid by ``payment_mode_id``."""
-        order = self.create_order(
-            lines=lines, payment_mode_id=payment_mode_id, shipping_tax=0, voucher=False
-        )
-        self.poll()
-        binding = self.binding(order)
-        sale_order = binding.sale_order_id
-        with trap_jobs() as trap:
-            delivery = sale_order.picking_ids
-            for move in delivery.move_ids:
-                move.quantity = move.product_uom_qty
-            delivery.move_ids.picked = True
-            delivery._action_done()
-            invoice = sale_order._create_invoices()
-            invoice.action_post()
-            self.run_emag_jobs(trap)
-        self.env.invalidate_all()
-        return order, binding, invoice
-
-    def payments(self, binding, kind="cashed"):
-        return binding.emag_payment_ids.filtered(
-            lambda p: p.emag_money_kind == kind and p.state != "canceled"
-        )
-
-    def paid_on_emag(self, order, amount=None):
-        self.sim.mark_order_paid(USERNAME, order["id"], amount=amount)
-        self.poll()
-
+class TestMoneyPayments(EmagMoneyCase):
     # ------------------------------------------------------------------ cards
 
     def test_card_order_is_paid_through_the_clearing_journal_once(self):

@@ -9,9 +9,8 @@ from datetime import datetime
 from odoo import fields
 from odoo.tests import tagged
 
-from odoo.addons.queue_job.tests.common import trap_jobs
-
-from .order_common import USERNAME, EmagOrderCase
+from .money_common import EmagMoneyCase
+from .order_common import USERNAME
 
 COMMISSION = [
     {"product_name": "Comision vanzari", "quantity": 1, "unit_price": 100.0, "vat_rate": 21},
@@ -23,41 +22,13 @@ TRANSPORT = [
 
 
 @tagged("post_install", "-at_install")
-class TestMoneyVendorBills(EmagOrderCase):
+class TestMoneyVendorBills(EmagMoneyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.env.company
-        Tax = cls.env["account.tax"]
-        if not Tax.search(
-            [
-                ("company_id", "=", company.id),
-                ("type_tax_use", "=", "purchase"),
-                ("amount", "=", 21.0),
-                ("amount_type", "=", "percent"),
-                ("price_include", "=", False),
-            ],
-            limit=1,
-        ):
-            Tax.create(
-                {
-                    "name": "21% purchase",
-                    "amount": 21.0,
-                    "amount_type": "percent",
-                    "type_tax_use": "purchase",
-                    "company_id": company.id,
-                }
-            )
         cls.transport_account = cls.env["account.account"].create(
             {"name": "Transport eMAG", "code": "624900", "account_type": "expense"}
         )
-
-    def read_invoices(self):
-        with trap_jobs() as trap:
-            self.account._emag_enqueue_vendor_bills()
-            self.run_jobs(trap)
-        self.env.invalidate_all()
-        return self.bills()
 
     def bills(self):
         return self.env["account.move"].search(

@@ -10,6 +10,7 @@ pick other ones on the account afterwards (an existing journal, the chart's own
 461 account), and then these are used.
 """
 
+from odoo.fields import Command
 from odoo.tools.translate import LazyTranslate
 
 from ..common import labels
@@ -50,6 +51,7 @@ def ensure_clearing(account):
     for line in journal.inbound_payment_method_line_ids | journal.outbound_payment_method_line_ids:
         line.payment_account_id = clearing
     account.write({"money_journal_id": journal.id, "money_clearing_account_id": clearing.id})
+    ensure_reconcile_model(account)
     return journal
 
 
@@ -71,3 +73,32 @@ def _free_journal_code(env, company, account):
         suffix += 1
         code = f"{base[:4]}{suffix}"
     return code
+
+
+def ensure_reconcile_model(account):
+    """The reconciliation model "eMAG <account> payout": a bank line whose label
+    mentions eMAG goes to the clearing account, in one click."""
+    Model = account.env["account.reconcile.model"]
+    name = labels.render(account.env, _lt("eMAG %(name)s payout", name=account.name))
+    model = Model.search([("company_id", "=", account.company_id.id), ("name", "=", name)], limit=1)
+    if model:
+        return model
+    return Model.create(
+        {
+            "name": name,
+            "company_id": account.company_id.id,
+            "trigger": "manual",
+            "match_label": "contains",
+            "match_label_param": "eMAG",
+            "line_ids": [
+                Command.create(
+                    {
+                        "account_id": account.money_clearing_account_id.id,
+                        "amount_type": "percentage",
+                        "amount_string": "100",
+                        "label": name,
+                    }
+                )
+            ],
+        }
+    )
