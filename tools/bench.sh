@@ -54,3 +54,8 @@ if wants pipeline; then
     # With the bridge: the delay of the ANAF sandbox is part of the pipeline's figures.
     odoo_bench pipeline tests/bench/bench_pipeline.py emag_connector,l10n_ro_efactura_bridge
 fi
+
+if wants money; then
+    # 200 orders paid, refunded and invoiced by eMAG; the payout reconciled with its bank line.
+    odoo_bench money tests/bench/bench_money.py emag_connector
+fi
