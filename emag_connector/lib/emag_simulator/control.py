@@ -151,6 +151,28 @@ ENDPOINTS = [
         r"/_sim/awbs/(?P<user>[^/]+)/(?P<id>\d+)/status",
         lambda sim, m, q, b: sim.set_awb_status(m["user"], m["id"], b["code"]),
     ),
+    (
+        "POST",
+        r"/_sim/invoices",
+        lambda sim, m, q, b: sim.issue_invoice(
+            b["username"], b["category"], b["lines"], number=b.get("number")
+        ),
+    ),
+    (
+        "POST",
+        r"/_sim/invoices/commission",
+        lambda sim, m, q, b: sim.issue_commission_invoice(b["username"], b.get("rate", "0.1")),
+    ),
+    (
+        "POST",
+        r"/_sim/invoices/storno",
+        lambda sim, m, q, b: sim.storno_invoice(b["username"], b["number"], b.get("lines")),
+    ),
+    (
+        "POST",
+        r"/_sim/money/settle",
+        lambda sim, m, q, b: sim.settle_money(b["username"], b.get("cod_after_days", 3)),
+    ),
     ("GET", r"/_sim/faults", lambda sim, m, q, b: sim.faults.list()),
     ("POST", r"/_sim/faults", lambda sim, m, q, b: sim.add_fault(**b)),
     ("DELETE", r"/_sim/faults", lambda sim, m, q, b: sim.clear_faults() or []),

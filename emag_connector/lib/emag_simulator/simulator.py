@@ -151,6 +151,9 @@ class EmagSimulator:
                     "awbs",
                     "clock",
                     "username",
+                    "emag_invoices",
+                    "customer_invoices",
+                    "commissioned_orders",
                 ):
                     raise ValueError(f"Unknown or read-only account setting {key!r}")
                 setattr(account, key, value)
