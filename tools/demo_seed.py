@@ -520,6 +520,12 @@ run_jobs()
 from odoo.addons.emag_connector.lib.emag_simulator.invoices import as_ubl  # noqa: E402
 from odoo.addons.emag_connector.services.money import payout  # noqa: E402
 
+# Core's journal of SPV bills is computed when the country is set, before the
+# chart made any purchase journal: give it the one the chart made.
+if not company.l10n_ro_edi_anaf_imported_inv_journal_id:
+    company.l10n_ro_edi_anaf_imported_inv_journal_id = env["account.journal"].search(
+        [("type", "=", "purchase"), ("company_id", "=", company.id)], limit=1
+    )
 # eMAG invoices the shop under its own fiscal code (the buyer ANAF delivers to).
 emag("PATCH", f"accounts/{RO_USER}", {"vendor_cif": company.vat})
 card_id = new_order(b2b=False, locker=False, payment_mode_id=3, voucher=False)

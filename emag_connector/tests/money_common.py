@@ -37,24 +37,11 @@ class EmagMoneyCase(EmagRmaCase):
             )
 
     def order(self, payment_mode_id, lines=KETTLE):
-        """An order shipped and invoiced, paid by ``payment_mode_id``."""
-        order = self.create_order(
-            lines=lines, payment_mode_id=payment_mode_id, shipping_tax=0, voucher=False
+        """An order shipped and invoiced (not finalized), paid by ``payment_mode_id``."""
+        order, _sale_order, invoice = self.shipped_order(
+            lines, finalize=False, payment_mode_id=payment_mode_id
         )
-        self.poll()
-        binding = self.binding(order)
-        sale_order = binding.sale_order_id
-        with trap_jobs() as trap:
-            delivery = sale_order.picking_ids
-            for move in delivery.move_ids:
-                move.quantity = move.product_uom_qty
-            delivery.move_ids.picked = True
-            delivery._action_done()
-            invoice = sale_order._create_invoices()
-            invoice.action_post()
-            self.run_emag_jobs(trap)
-        self.env.invalidate_all()
-        return order, binding, invoice
+        return order, self.binding(order), invoice
 
     def payments(self, binding, kind="cashed"):
         return binding.emag_payment_ids.filtered(

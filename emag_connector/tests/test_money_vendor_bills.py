@@ -110,3 +110,19 @@ class TestMoneyVendorBills(EmagMoneyCase):
         self.assertEqual(bills.mapped("emag_invoice_number"), [good["number"]])
         self.assertFalse(self.account.money_invoice_checkpoint, "the window is read again")
         self.assertIn("No purchase tax of 7%", self.account.message_ids[:1].body)
+
+    def test_vat_as_emag_rounds_it_per_line(self):
+        # 1.50 at 21% is 0.315 VAT: eMAG rounds each line (0.32 + 0.32), Odoo
+        # rounding globally would say 0.63 for the two.
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        lines = [
+            {"product_name": "Taxa listare", "quantity": 1, "unit_price": 1.5, "vat_rate": 21},
+            {"product_name": "Taxa afisare", "quantity": 1, "unit_price": 1.5, "vat_rate": 21},
+        ]
+        document = self.issue("FS", lines)
+        self.assertEqual(document["total_vat_value"], 0.64)
+        bill = self.read_invoices()
+        self.assertEqual(bill.emag_invoice_number, document["number"])
+        self.assertAlmostEqual(bill.amount_tax, 0.64)
+        self.assertAlmostEqual(bill.amount_total, 3.64)
+        self.assertEqual(bill.state, "posted")

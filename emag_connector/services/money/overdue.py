@@ -30,45 +30,32 @@ def unpaid_orders(scope):
             ("emag_paid", "=", False),
             ("sale_order_id.state", "!=", "cancel"),
         ]
-        cod = Order.search(
-            base
-            + [
-                ("emag_payment_mode", "=", "cod"),
-                ("emag_status", "=", str(order_status.FINALIZED)),
-                ("emag_finalized_at", "<", scope.now - timedelta(days=account.money_cod_days)),
-            ]
+        # (mode, the date the delay runs from, delay in days, extra domain)
+        rules = (
+            (
+                "cod",
+                "emag_finalized_at",
+                account.money_cod_days,
+                [("emag_status", "=", str(order_status.FINALIZED))],
+            ),
+            (
+                "card",
+                "emag_date",
+                account.money_card_days,
+                [("emag_status", "!=", str(order_status.CANCELED))],
+            ),
         )
-        for binding in cod:
-            yield _uncashed(
-                scope,
-                binding,
-                binding.emag_finalized_at,
-                scope.env._(
-                    "Cash on delivery of %(amount)s not cashed by eMAG %(days)s days after "
-                    "the order was finalized.",
-                    amount=f"{binding.emag_total:.2f} {binding.currency_id.name}",
-                    days=(scope.now - binding.emag_finalized_at).days,
-                ),
+        for mode, since_field, days, extra in rules:
+            late = Order.search(
+                base
+                + extra
+                + [
+                    ("emag_payment_mode", "=", mode),
+                    (since_field, "<", scope.now - timedelta(days=days)),
+                ]
             )
-        card = Order.search(
-            base
-            + [
-                ("emag_payment_mode", "=", "card"),
-                ("emag_status", "!=", str(order_status.CANCELED)),
-                ("emag_date", "<", scope.now - timedelta(days=account.money_card_days)),
-            ]
-        )
-        for binding in card:
-            yield _uncashed(
-                scope,
-                binding,
-                binding.emag_date,
-                scope.env._(
-                    "Card payment of %(amount)s not received %(days)s days after the order.",
-                    amount=f"{binding.emag_total:.2f} {binding.currency_id.name}",
-                    days=(scope.now - binding.emag_date).days,
-                ),
-            )
+            for binding in late:
+                yield _uncashed(scope, binding, mode, binding[since_field])
     refused = Order.search(
         [("account_id", "in", scope.accounts.ids), ("money_message", "!=", False)]
     )
@@ -85,7 +72,22 @@ def unpaid_orders(scope):
         )
 
 
-def _uncashed(scope, binding, since, message):
+def _uncashed(scope, binding, mode, since):
+    amount = f"{binding.emag_total:.2f} {binding.currency_id.name}"
+    days = (scope.now - since).days
+    if mode == "cod":
+        message = scope.env._(
+            "Cash on delivery of %(amount)s not cashed by eMAG %(days)s days after "
+            "the order was finalized.",
+            amount=amount,
+            days=days,
+        )
+    else:
+        message = scope.env._(
+            "Card payment of %(amount)s not received %(days)s days after the order.",
+            amount=amount,
+            days=days,
+        )
     return ExceptionLine(
         kind="money_uncashed",
         severity=WARNING,

@@ -195,6 +195,7 @@ class VendorBillImporter:
                 }
             )
         )
+        self._follow_emag_vat(bill, document)
         self._check_total(bill, document)
         return bill
 
@@ -220,6 +221,33 @@ class VendorBillImporter:
         bill.invoice_line_ids.filtered(lambda line: line.display_type == "product").write(
             {"account_id": account.id}
         )
+
+    def _follow_emag_vat(self, bill, document):
+        """VAT as eMAG states it: eMAG rounds each line's VAT, Odoo may round
+        the sum (the company's rounding method). A difference of rounding (at
+        most a cent per line) is settled by giving each tax line eMAG's sum of
+        its rate; a larger one is left for :meth:`_check_total` to refuse."""
+        currency = bill.currency_id
+        total = abs(Decimal(str(document.get("total_with_vat") or 0)))
+        difference = abs(Decimal(str(bill.amount_total)) - total)
+        lines = document.get("lines") or []
+        if not difference or difference > Decimal("0.01") * len(lines):
+            return
+        stated = {}
+        for line in lines:
+            rate = float(Decimal(str(line.get("vat_rate") or 0)))
+            stated[rate] = stated.get(rate, Decimal(0)) + abs(
+                Decimal(str(line.get("vat_value") or 0))
+            )
+        sign = -1 if bill.move_type == "in_refund" else 1
+        updates = [
+            Command.update(tax_line.id, {"amount_currency": sign * float(stated[rate])})
+            for tax_line in bill.line_ids.filtered(lambda line: line.display_type == "tax")
+            if (rate := tax_line.tax_line_id.amount) in stated
+            and currency.compare_amounts(abs(tax_line.amount_currency), float(stated[rate]))
+        ]
+        if updates:
+            bill.write({"line_ids": updates})
 
     def _check_total(self, bill, document):
         total = abs(Decimal(str(document.get("total_with_vat") or 0)))
