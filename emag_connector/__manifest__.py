@@ -40,6 +40,7 @@
         "security/emag_exception_security.xml",
         "data/emag_exception_data.xml",
         "views/emag_exception_views.xml",
+        "security/emag_money_security.xml",
         "data/emag_money_data.xml",
         "views/emag_money_views.xml",
     ],

@@ -115,6 +115,23 @@ class TestSecurityAccess(TransactionCase):
             "emag.document.link": env["emag.document.link"].search(
                 [("attachment_id", "=", attachment.id)]
             ),
+            "emag.invoice.category": env["emag.invoice.category"].create(
+                {
+                    "account_id": account.id,
+                    "code": "FC",
+                    "name": "Commission",
+                    "expense_account_id": env["account.account"]
+                    .with_company(company)
+                    .create(
+                        {
+                            "name": f"eMAG commission {suffix}",
+                            "code": "622900",
+                            "account_type": "expense",
+                        }
+                    )
+                    .id,
+                }
+            ),
             "emag.exception": env["emag.exception"].create(
                 {
                     "key": f"order_exception:emag.order:{order.id}",
