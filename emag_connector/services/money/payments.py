@@ -157,10 +157,7 @@ class PaymentSettler:
         values = {"money_pending": False, "money_message": False}
         for kind, move_type, field in self.KINDS:
             amount = Decimal(str(binding[field]))
-            documents = (
-                order_documents(sale_orders, move_type) if sale_orders else self.env["account.move"]
-            )
-            shares, _left = plan(documents, amount)
+            shares, _left = plan(order_documents(sale_orders, move_type), amount)
             values[f"money_registered_{kind}"] = self._apply(binding, journal, kind, shares)
         binding.write(values)
 
