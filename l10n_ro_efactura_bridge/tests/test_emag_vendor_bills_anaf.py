@@ -16,6 +16,9 @@ from .emag_common import EmagFulfilmentEfacturaCase
 COMMISSION = [
     {"product_name": "Comision vanzari", "quantity": 1, "unit_price": 250.0, "vat_rate": 21},
     {"product_name": "Comision Genius", "quantity": 4, "unit_price": 7.5, "vat_rate": 21},
+    # 1.50 at 21% is 0.315 VAT: eMAG rounds it per line, 0.32 each.
+    {"product_name": "Taxa listare", "quantity": 1, "unit_price": 1.5, "vat_rate": 21},
+    {"product_name": "Taxa afisare", "quantity": 1, "unit_price": 1.5, "vat_rate": 21},
 ]
 
 

@@ -144,6 +144,7 @@ class VendorBillImporter:
         if bill:
             if bill.state == "draft":
                 self._map_existing_lines(bill, document)
+                self._follow_emag_vat(bill, document)
             bill.write(values)
             bill.message_post(
                 body=self.env._("Linked with eMAG invoice %(number)s.", number=number)
