@@ -46,6 +46,9 @@
         "data/emag_buyer_data.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "security/emag_money_security.xml",
+        "data/emag_money_data.xml",
+        "views/emag_money_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["emag_connector/static/src/**/*.js"],

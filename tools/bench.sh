@@ -59,3 +59,7 @@ if wants pricing; then
     # 5,000 offers with seeded competitors, eMAG's rate limits on (about a minute).
     "$PY" "$REPO/tests/bench/bench_pricing.py"
 fi
+if wants money; then
+    # 200 orders paid, refunded and invoiced by eMAG; the payout reconciled with its bank line.
+    odoo_bench money tests/bench/bench_money.py emag_connector
+fi

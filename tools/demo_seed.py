@@ -24,6 +24,10 @@
 #   ticked "not a VAT payer" on eMAG invoiced with the RO prefix ANAF's
 #   registry gives, and a Bulgarian company charged by eMAG with reverse
 #   charge, whose VAT number VIES does not confirm, waiting before invoicing.
+# - the accountant's day (issue 22): a card and a COD order shipped and paid
+#   on eMAG, their payments registered on their invoices through the eMAG
+#   clearing journal; eMAG's commission invoice delivered by eMAG and by ANAF
+#   SPV, booked once; eMAG's payout imported as a bank line and reconciled.
 #
 # Jobs are run here the way the job runner runs them (same controller code,
 # one transaction each), so what the visitor finds is what production does.
@@ -625,6 +629,73 @@ say(
     + "reverse charge for {partner}: {registry}, delivery {fulfilment}".format(
         **facts["buyers"]["reverse_charge"]
     )
+)
+
+# ----------------------------------------------------- the accountant's day
+
+from odoo.addons.emag_connector.lib.emag_simulator.invoices import as_ubl  # noqa: E402
+from odoo.addons.emag_connector.services.money import payout  # noqa: E402
+
+# Core's journal of SPV bills is computed when the country is set, before the
+# chart made any purchase journal: give it the one the chart made.
+if not company.l10n_ro_edi_anaf_imported_inv_journal_id:
+    company.l10n_ro_edi_anaf_imported_inv_journal_id = env["account.journal"].search(
+        [("type", "=", "purchase"), ("company_id", "=", company.id)], limit=1
+    )
+# eMAG invoices the shop under its own fiscal code (the buyer ANAF delivers to).
+emag("PATCH", f"accounts/{RO_USER}", {"vendor_cif": company.vat})
+card_id = new_order(b2b=False, locker=False, payment_mode_id=3, voucher=False)
+cod_id = new_order(b2b=False, locker=False, payment_mode_id=1, voucher=False)
+for emag_id in (card_id, cod_id):
+    ro._emag_enqueue_import(emag_id)
+run_jobs()
+for emag_id in (card_id, cod_id):
+    ship(binding(emag_id))
+run_jobs(rounds=20)
+# The courier hands eMAG the cash of the COD order; the next poll reads it.
+emag("POST", f"orders/{RO_USER}/{cod_id}/paid", {})
+ro.action_sync_orders_now()
+run_jobs()
+# eMAG's commission for the orders it finalized, through both routes.
+commission = emag("POST", "invoices/commission", {"username": RO_USER})
+if commission:
+    control(ANAF_URL, "POST", "supplier-invoices", {"xml": as_ubl(commission).decode()})
+    env["account.move"].with_company(company)._l10n_ro_edi_fetch_invoices()
+    run_jobs()
+    ro.action_import_vendor_bills()
+    run_jobs()
+figures = payout.payout_figures(ro)
+bank_journal = env["account.journal"].search(
+    [("company_id", "=", company.id), ("type", "=", "bank"), ("id", "!=", ro.money_journal_id.id)],
+    limit=1,
+)
+payout_line = env["account.bank.statement.line"].create(
+    {
+        "journal_id": bank_journal.id,
+        "date": datetime.now().date(),
+        "payment_ref": f"eMAG payout {ro.name}",
+        "amount": sum(payout.open_clearing_lines(ro).mapped("balance")),
+    }
+)
+payout_line.action_emag_reconcile_payout()
+env.cr.commit()
+commission_bills = env["account.move"].search(
+    [("emag_invoice_number", "=", (commission or {}).get("number") or "-")]
+)
+facts["money"] = {
+    "card": binding(card_id).sale_order_id.invoice_ids[:1].payment_state,
+    "cod": binding(cod_id).sale_order_id.invoice_ids[:1].payment_state,
+    "cashed": figures.cashed,
+    "refunds": figures.refunds,
+    "emag_invoices": figures.invoices,
+    "expected_payout": figures.expected,
+    "commission_bills": len(commission_bills),
+    "commission_from_anaf": bool(commission_bills.l10n_ro_edi_index),
+    "payout_reconciled": payout_line.is_reconciled,
+}
+say(
+    "money: {card} card / {cod} COD invoices; commission booked {commission_bills}x; "
+    "payout reconciled {payout_reconciled}".format(**facts["money"])
 )
 
 # ------------------------------------------------------------- callbacks

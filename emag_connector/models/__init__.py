@@ -30,3 +30,9 @@ from . import emag_pricing
 from . import emag_campaign
 from . import res_company
 from . import res_config_settings
+from . import emag_order_money
+from . import account_money
+from . import emag_invoice_category
+from . import emag_payout
+from . import emag_account_money
+from . import emag_exception_money

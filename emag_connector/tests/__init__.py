@@ -25,3 +25,6 @@ from . import test_order_fuzz
 from . import test_api_log
 from . import test_pricing
 from . import test_buyer_checks
+from . import test_money_payments
+from . import test_money_vendor_bills
+from . import test_money_payout

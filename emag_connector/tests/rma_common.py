@@ -39,9 +39,12 @@ class EmagRmaCase(EmagOrderCase):
                     trap.enqueued_jobs.append(job)
         self.fail(f"jobs still queued after {max_rounds} rounds: {trap.enqueued_jobs}")
 
-    def shipped_order(self, lines, finalize=True, voucher=False, shipping_tax="0"):
-        """An order imported, delivered, invoiced and (by default) finalized on eMAG."""
-        order = self.create_order(lines=lines, voucher=voucher, shipping_tax=shipping_tax)
+    def shipped_order(self, lines, finalize=True, voucher=False, shipping_tax="0", **options):
+        """An order imported, delivered, invoiced and (by default) finalized on
+        eMAG; ``options`` go to the simulator's ``create_order``."""
+        order = self.create_order(
+            lines=lines, voucher=voucher, shipping_tax=shipping_tax, **options
+        )
         self.poll()
         binding = self.binding(order)
         sale_order = binding.sale_order_id

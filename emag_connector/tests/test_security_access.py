@@ -131,6 +131,23 @@ class TestSecurityAccess(TransactionCase):
             "emag.campaign.proposal": env["emag.campaign.proposal"].create(
                 {"campaign_id": campaign.id, "offer_id": offer.id, "sale_price": 9.0, "stock": 1}
             ),
+            "emag.invoice.category": env["emag.invoice.category"].create(
+                {
+                    "account_id": account.id,
+                    "code": "FC",
+                    "name": "Commission",
+                    "expense_account_id": env["account.account"]
+                    .with_company(company)
+                    .create(
+                        {
+                            "name": f"eMAG commission {suffix}",
+                            "code": "622900",
+                            "account_type": "expense",
+                        }
+                    )
+                    .id,
+                }
+            ),
             "emag.exception": env["emag.exception"].create(
                 {
                     "key": f"order_exception:emag.order:{order.id}",

@@ -8,3 +8,4 @@ from . import account_move_emag_fulfilment
 from . import emag_account_dashboard
 from . import res_company_security
 from . import emag_exception
+from . import account_move_emag_bills

@@ -8,3 +8,4 @@ from . import test_emag_exception
 from . import test_dashboard_security
 from . import test_emag_return_credit_note
 from . import test_ciusro_precheck
+from . import test_emag_vendor_bills_anaf

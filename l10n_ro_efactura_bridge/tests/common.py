@@ -117,6 +117,12 @@ class EfacturaBridgeCase(LoopbackHttpMixin, AccountTestInvoicingCommon):
         cls.env.ref("l10n_ro_efactura_bridge.job_function_account_move_efb_process").sudo().write(
             {"allow_commit": False}
         )
+        # Likewise the received-bills job, which allows commits for core's bill import.
+        received = cls.env.ref(
+            "l10n_ro_efactura_bridge.job_function_res_company_efb_sync_received_bills"
+        ).sudo()
+        cls.received_bills_allow_commit = received.allow_commit
+        received.allow_commit = False
         with mute_logger(judge.__name__):
             cls.simulator = AnafSimulator(processing_polls=0, use_official_rules=False)
         cls.simulator.start()

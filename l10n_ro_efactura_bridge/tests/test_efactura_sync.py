@@ -70,6 +70,13 @@ class TestSynchronizeWithAnaf(EfacturaBridgeCase):
             self._drain(trap)
         self.assertEqual(self._bills(), bill)
 
+    def test_received_bills_job_may_commit_as_core_import_does(self):
+        # Core imports a received bill's XML in a transaction it commits itself
+        # (account's rollbackable_transaction, skipped in tests only): a job
+        # refusing commits fails on the first bill outside the tests.
+        # (The tests themselves run it without, see EfacturaBridgeCase.)
+        self.assertTrue(self.received_bills_allow_commit)
+
     def test_received_bill_waits_out_anaf_being_away(self):
         self.simulator.file_supplier_invoice(self.supplier_xml)
         self.simulator.set_fault("descarcare", "http_error", status=503)

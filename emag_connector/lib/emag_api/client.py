@@ -66,6 +66,8 @@ DEFAULT_MAX_RETRY_WAIT = 60.0
 # test_connection: connect + read timeouts, at most 5 s of network time.
 TEST_CONNECTION_TIMEOUT = (2, 3)
 ITEMS_PER_PAGE = 100
+# The invoice routes page up to 1000 documents (doc §15).
+INVOICES_PER_PAGE = 500
 # Characteristic values per page when reading one category (eMAG default is 256).
 CATEGORY_VALUES_PER_PAGE = 100
 MAX_PAGES = 65535  # eMAG's currentPage upper bound
@@ -538,6 +540,50 @@ class EmagClient:
         return self.read("addresses")
 
     # ---------------------------------------------------------------- internals
+
+    # ------------------------------------------------- eMAG's invoices (doc §15)
+
+    def read_invoice_categories(self):
+        """``[{"category": "FC", "name": "Commission"}, …]``: the kinds of eMAG's invoices."""
+        return _results_list(self.call("invoice/categories", "read", {}))
+
+    def iter_invoices(self, **filters):
+        """Every invoice eMAG issued to the seller matching ``filters``
+        (``category``, ``number``, ``date_start``/``date_end`` as dates), page after page."""
+        return self._iter_documents("invoice", filters)
+
+    def iter_customer_invoices(self, **filters):
+        """Every invoice eMAG's invoicing service issued on the seller's behalf
+        (filters ``category`` normal/storno, ``order_id``, ``number``, dates)."""
+        return self._iter_documents("customer-invoice", filters)
+
+    def _iter_documents(self, resource, filters, items_per_page=INVOICES_PER_PAGE):
+        """The invoice routes answer ``{total_results, invoices}``, not a list."""
+        filters = {
+            key: value.strftime("%Y-%m-%d") if isinstance(value, date) else value
+            for key, value in filters.items()
+        }
+        seen = 0
+        for page in range(1, MAX_PAGES + 1):
+            response = self.call(
+                resource,
+                "read",
+                {**filters, "currentPage": page, "itemsPerPage": items_per_page},
+            )
+            results = response.results if isinstance(response.results, dict) else {}
+            try:
+                invoices = as_list(results.get("invoices"))
+                total = to_int(results.get("total_results")) or 0
+            except ValueError:
+                raise EmagUnexpectedResponseError(
+                    f"invoice answer not understood: {response.results!r:.200}",
+                    route=response.route,
+                    http_status=response.http_status,
+                ) from None
+            yield from invoices
+            seen += len(invoices)
+            if not invoices or seen >= total:
+                return
 
     def _filters(self, filters):
         return {key: value for key, value in (filters or {}).items() if value is not None}

@@ -19,6 +19,7 @@ ORDER_EVENTS = {
     "edit_lines": lambda sim, user, oid, body: sim.edit_order_lines(user, oid, **body),
     "paid": lambda sim, user, oid, body: sim.mark_order_paid(user, oid, **body),
     "status": lambda sim, user, oid, body: sim.set_order_status(user, oid, body["status"]),
+    "refund": lambda sim, user, oid, body: sim.refund_order(user, oid, **body),
 }
 
 
@@ -166,6 +167,28 @@ ENDPOINTS = [
         "POST",
         r"/_sim/awbs/(?P<user>[^/]+)/(?P<id>\d+)/status",
         lambda sim, m, q, b: sim.set_awb_status(m["user"], m["id"], b["code"]),
+    ),
+    (
+        "POST",
+        r"/_sim/invoices",
+        lambda sim, m, q, b: sim.issue_invoice(
+            b["username"], b["category"], b["lines"], number=b.get("number")
+        ),
+    ),
+    (
+        "POST",
+        r"/_sim/invoices/commission",
+        lambda sim, m, q, b: sim.issue_commission_invoice(b["username"], b.get("rate", "0.1")),
+    ),
+    (
+        "POST",
+        r"/_sim/invoices/storno",
+        lambda sim, m, q, b: sim.storno_invoice(b["username"], b["number"], b.get("lines")),
+    ),
+    (
+        "POST",
+        r"/_sim/money/settle",
+        lambda sim, m, q, b: sim.settle_money(b["username"], b.get("cod_after_days", 3)),
     ),
     ("GET", r"/_sim/faults", lambda sim, m, q, b: sim.faults.list()),
     ("POST", r"/_sim/faults", lambda sim, m, q, b: sim.add_fault(**b)),

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import awb, control, market, nomenclatures, offers, orders, rma
+from . import awb, control, invoices, market, nomenclatures, offers, orders, rma
 from .faults import GATEWAY_MESSAGES
 from .protocol import (
     MAX_INPUT_VARS,
@@ -50,6 +50,7 @@ ROUTES = {
     **rma.ROUTES,
     **nomenclatures.ROUTES,
     **market.ROUTES,
+    **invoices.ROUTES,
 }
 API_PREFIX = "/api-3"
 UNPREFIXED_ROUTES = {"awb/read_pdf", "awb/read_zpl"}

@@ -15,6 +15,7 @@ from . import market
 from .callbacks import CallbackDispatcher
 from .faults import FaultPlan
 from .generator import OrderGenerator, gross_total
+from .invoices import SERIES, make_invoice
 from .offers import catalogue_entity, offer_view, save_product_offer, seed_catalogue
 from .orders import (
     CANCELED,
@@ -153,6 +154,9 @@ class EmagSimulator:
                     "awbs",
                     "clock",
                     "username",
+                    "emag_invoices",
+                    "customer_invoices",
+                    "commissioned_orders",
                 ):
                     raise ValueError(f"Unknown or read-only account setting {key!r}")
                 setattr(account, key, value)
@@ -383,6 +387,104 @@ class EmagSimulator:
                 data["cashed_co"] = paid
             touch(account, record)
             return self.state.snapshot(data)
+
+    def refund_order(self, username, order_id, amount, status="completed"):
+        """Payment event: eMAG paid ``amount`` back to the customer (a storno,
+        a return, a canceled card order). ``refunded_amount`` is the running
+        total, as eMAG shows it (a string, like on the wire)."""
+        with self.state.lock:
+            account, record = self._order_record(username, order_id)
+            record.data["refunded_amount"] = f"{float(amount):.2f}"
+            record.data["refund_status"] = status
+            touch(account, record)
+            return self.state.snapshot(record.data)
+
+    def settle_money(self, username, cod_after_days=3):
+        """Time moves the money: the couriers hand eMAG the cash of the COD
+        orders finalized ``cod_after_days`` ago or more (``cashed_cod`` and
+        ``payment_status`` change, and ``modified`` with them, so the order
+        poll sees it). Returns the ids of the orders that changed."""
+        changed = []
+        with self.state.lock:
+            account = self.state.account(username)
+            now = account.now()
+            for record in account.orders.values():
+                data = record.data
+                if (
+                    data.get("payment_mode_id") == 1
+                    and not data.get("payment_status")
+                    and record.status == FINALIZED
+                    and record.finalized_at is not None
+                    and (now - record.finalized_at).days >= cod_after_days
+                ):
+                    data["payment_status"] = 1
+                    data["cashed_cod"] = float(gross_total(data))
+                    touch(account, record)
+                    changed.append(record.id)
+        return changed
+
+    def issue_invoice(self, username, category, lines, date=None, number=None):
+        """eMAG invoices the seller (commission, transport, …): a document of
+        ``invoice/read``. ``lines``: ``[{"product_name", "quantity",
+        "unit_price", "vat_rate"}]``. Returns it."""
+        with self.state.lock:
+            account = self.state.account(username)
+            if number is None:
+                number = f"{SERIES[category]}-{self.state.next_id('emag_invoice')}"
+            invoice = make_invoice(account, number, category, lines, date or account.now())
+            account.emag_invoices.append(invoice)
+            return self.state.snapshot(invoice)
+
+    def issue_commission_invoice(self, username, rate="0.1", date=None):
+        """The commission invoice of every order finalized and not yet
+        commissioned: one line per order, ``rate`` of its value without VAT."""
+        with self.state.lock:
+            account = self.state.account(username)
+            done = account.commissioned_orders
+            lines = []
+            for record in account.orders.values():
+                if record.status != FINALIZED or record.id in done:
+                    continue
+                done.add(record.id)
+                net = sum(
+                    float(line["sale_price"]) * int(line["quantity"])
+                    for line in record.data["products"]
+                    if line.get("status", 1)
+                )
+                lines.append(
+                    {
+                        "product_name": f"Comision vanzare comanda {record.id}",
+                        "quantity": 1,
+                        "unit_price": round(net * float(rate), 2),
+                        "vat_rate": 21,
+                    }
+                )
+        return self.issue_invoice(username, "FC", lines, date=date) if lines else None
+
+    def storno_invoice(self, username, number, lines=None, date=None):
+        """A storno of eMAG's invoice ``number`` (all its lines by default)."""
+        with self.state.lock:
+            account = self.state.account(username)
+            original = next(i for i in account.emag_invoices if i["number"] == number)
+            lines = lines or [
+                {
+                    "product_name": line["product_name"],
+                    "quantity": abs(line["quantity"]),
+                    "unit_price": line["unit_price"],
+                    "vat_rate": line["vat_rate"],
+                }
+                for line in original["lines"]
+            ]
+            storno = make_invoice(
+                account,
+                f"{SERIES[original['category']]}-{self.state.next_id('emag_invoice')}",
+                original["category"],
+                lines,
+                date or account.now(),
+                storno_of=number,
+            )
+            account.emag_invoices.append(storno)
+            return self.state.snapshot(storno)
 
     def set_order_status(self, username, order_id, status):
         """Force a status (test set-up), bypassing the matrix; dates follow the change."""

@@ -63,6 +63,10 @@ class Account:
     seller_rank: int = 5
     campaigns: dict = field(default_factory=dict)  # campaign id -> campaign dict
     proposals: dict = field(default_factory=dict)  # (campaign id, offer id) -> proposal
+    emag_invoices: list = field(default_factory=list)  # eMAG's invoices to the seller (§15)
+    customer_invoices: list = field(default_factory=list)  # issued by eMAG for the seller
+    vendor_cif: str = "RO18547290"  # the seller's fiscal code on eMAG's invoices
+    commissioned_orders: set = field(default_factory=set)  # ids already on a commission invoice
 
     def now(self):
         """Naive platform-local time, the format of every eMAG timestamp."""
@@ -111,6 +115,7 @@ ID_STARTS = {
     "reservation": 4528000,
     "mkt_product": 88100000,
     "history": 77000,
+    "emag_invoice": 100000,
 }
 
 
