@@ -195,6 +195,22 @@ def walkthrough(facts, base):
             f"Registry Check): {reverse['reason'][:200]}",
             5,
         )
+    money = facts.get("money")
+    if money:
+        say()
+        say("7e. The accountant's day (eMAG Romania)")
+        say(
+            f"card invoice {money['card']}, COD invoice {money['cod']} (journal eMAG clearing); "
+            f"eMAG's commission invoice booked {money['commission_bills']} time(s), "
+            f"linked to its e-Factura from SPV: {money['commission_from_anaf']}.",
+            5,
+        )
+        say(
+            f"payout: cashed {money['cashed']:.2f} - refunds {money['refunds']:.2f} - eMAG "
+            f"invoices {money['emag_invoices']:.2f} = {money['expected_payout']:.2f}; the bank "
+            f"line reconciled: {money['payout_reconciled']}.",
+            5,
+        )
     say()
     say("8. More business from the sandbox (eMAG calls Odoo back at once)")
     say(
