@@ -54,3 +54,9 @@ if wants pipeline; then
     # With the bridge: the delay of the ANAF sandbox is part of the pipeline's figures.
     odoo_bench pipeline tests/bench/bench_pipeline.py emag_connector,l10n_ro_efactura_bridge
 fi
+
+# Only when asked (ONLY=soak): minutes of a multi-worker Odoo under faults, on a
+# PostgreSQL of its own (tools/soak.py, also `make soak`).
+if [ "$only" = soak ]; then
+    "$PY" "$REPO/tools/soak.py"
+fi
