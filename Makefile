@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 ONLY ?=
 
-.PHONY: help venv test test-pure test-odoo test-peers lint format demo bench screenshots clean
+.PHONY: help venv test test-pure test-odoo test-peers lint format demo bench screenshots clean soak
 
 help:
 	@echo "make test    - pure tests, then the Odoo tests when an Odoo tree is found (ODOO_PATH, /opt/odoo)"
@@ -13,6 +13,7 @@ help:
 	@echo "make bench   - benchmarks, one name=value line per figure (ONLY=api for one of them)"
 	@echo "make screenshots - refresh docs/images/ from the demo (headless Chromium)"
 	@echo "make lint    - ruff"
+	@echo "make soak    - a day of eMAG business under faults on a multi-worker Odoo, invariants checked (SOAK_ORDERS=1500)"
 
 venv:
 	@tools/setup_venv.sh
@@ -45,6 +46,9 @@ bench: venv
 
 screenshots: venv
 	@tools/screenshots.sh
+
+soak: venv
+	@$(PY) tools/soak.py
 
 clean:
 	rm -rf .odoo .pytest_cache .ruff_cache

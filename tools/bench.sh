@@ -63,3 +63,8 @@ if wants money; then
     # 200 orders paid, refunded and invoiced by eMAG; the payout reconciled with its bank line.
     odoo_bench money tests/bench/bench_money.py emag_connector
 fi
+# Only when asked (ONLY=soak): minutes of a multi-worker Odoo under faults, on a
+# PostgreSQL of its own (tools/soak.py, also `make soak`).
+if [ "$only" = soak ]; then
+    "$PY" "$REPO/tools/soak.py"
+fi

@@ -11,6 +11,11 @@ from .emag_account_fulfilment import PIPELINE_CHANNEL
 
 # A running pipeline without a live job for this long is looked at by the watchdog.
 STALL_DELAY = timedelta(minutes=20)
+# A step whose job lost its database connection (PostgreSQL restarted under it)
+# runs again this much later: nothing of it was committed, and every step is
+# idempotent, so the pipeline resumes instead of waiting for a person.
+LOST_DATABASE_RETRY = timedelta(seconds=30)
+LOST_DATABASE_ERRORS = ("psycopg2.InterfaceError", "psycopg2.OperationalError")
 # Bus notification type: the steps of these deliveries changed.
 FULFILMENT_UPDATED = "emag_connector/fulfilment_updated"
 
@@ -176,6 +181,13 @@ class EmagFulfilment(models.Model):
                 ),
             )._emag_run_step()
 
+    def _emag_on_step_failed(self, exc_name=None, **_failure):
+        """queue_job's on-fail hook of a step: a step that failed because the
+        database went away (a restart, a failover) is queued again, as the
+        watchdog would do later; any other failure stays for a person."""
+        if exc_name in LOST_DATABASE_ERRORS:
+            self.exists()._emag_enqueue(eta=fields.Datetime.now() + LOST_DATABASE_RETRY)
+
     def _emag_run_step(self):
         """Job: run the next step, then queue the one after it when there is one."""
         self.ensure_one()
@@ -261,6 +273,9 @@ class EmagFulfilment(models.Model):
             key = f"emag-fulfilment:{fulfilment.id}"
             jobs = Job.search([("identity_key", "=", key)], order="id desc", limit=1)
             if jobs.state in ("wait_dependencies", "pending", "enqueued", "started"):
+                continue
+            if jobs.state == "failed" and jobs.exc_name in LOST_DATABASE_ERRORS:
+                fulfilment._emag_enqueue()
                 continue
             if jobs.state == "failed":
                 pipeline.FulfilmentPipeline(fulfilment.sudo()).fail_current(

@@ -4,6 +4,7 @@ from decimal import Decimal
 from odoo import fields
 from odoo.tests import tagged
 
+from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..lib.emag_simulator import gross_total
@@ -290,6 +291,40 @@ class TestFulfilmentPipeline(EmagFulfilmentCase):
             self.assertEqual(self.calls(route), 1, route)
         self.assertEqual(len(fulfilment.invoice_id), 1)
         self.assertEqual(len(binding.sale_order_id.invoice_ids), 1)
+        self.assertEqual(self.sim_order(order)["status"], 4)
+
+    def test_step_that_lost_the_database_resumes(self):
+        """PostgreSQL restarted under a running step (found by `make soak`): the
+        job fails with a lost connection, nothing of it committed. queue_job's
+        on-fail hook queues the step again, and so does the watchdog, instead of
+        marking the delivery failed for a person; another error still stops it."""
+        order, binding = self.imported_order()
+        picking = self.delivery(binding)
+        with trap_jobs() as trap:
+            fulfilment = self.validate(picking)
+            trap.enqueued_jobs.clear()
+            fulfilment._emag_on_step_failed(exc_name="ValueError", exc_message="a bug")
+            self.assertFalse(trap.enqueued_jobs, "a real error waits for a person")
+            fulfilment._emag_on_step_failed(
+                exc_name="psycopg2.OperationalError", exc_message="server closed the connection"
+            )
+            self.assertEqual(len(trap.enqueued_jobs), 1, "queued again by the on-fail hook")
+            trap.enqueued_jobs.clear()
+        lost = Job(fulfilment._emag_run_step, identity_key=f"emag-fulfilment:{fulfilment.id}")
+        lost.set_failed(exc_name="psycopg2.InterfaceError", exc_message="cursor already closed")
+        lost.store()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE emag_fulfilment SET write_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(hours=1), fulfilment.id],
+        )
+        self.env.invalidate_all()
+        with trap_jobs() as trap:
+            self.env["emag.fulfilment"]._cron_watch()
+            self.assertEqual(len(trap.enqueued_jobs), 1, "resumed by the watchdog")
+            self.run_jobs(trap)
+        self.env.invalidate_all()
+        self.assertEqual(fulfilment.state, "done", fulfilment.message)
         self.assertEqual(self.sim_order(order)["status"], 4)
 
     def test_partial_delivery_invoices_what_it_shipped(self):

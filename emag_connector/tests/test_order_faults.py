@@ -27,6 +27,18 @@ class TestOrderFaultRun(EmagOrderCase):
             self.assertEqual(self.sim_order(order)["status"], 2)
             self.assertTrue(self.binding(order).acknowledged_at)
 
+    def test_import_through_a_429_storm_waits_and_runs_again(self):
+        """eMAG throttles longer than the client backs off (a 429 storm, found
+        by `make soak`): the import job asks to run again later instead of
+        failing for good, and the next run imports the order."""
+        order = self.create_order(lines=[{"product_id": 1002, "quantity": 1}])
+        self.sim.add_fault("rate_limit", route="order/read", times=20)
+        with self.assertRaises(RetryableJobError):
+            self.account._emag_import_order(order["id"])
+        self.sim.clear_faults()
+        self.account._emag_import_order(order["id"])
+        self.assertEqual(self.binding(order).state, "imported")
+
     def test_every_order_once_and_acknowledged_through_faults(self):
         """50 orders while eMAG answers 20% of the order calls with 5xx, drops 10%
         of the connections, loses 10% of the acknowledgement answers after

@@ -88,8 +88,16 @@ class EmagRequestTooLargeError(EmagValidationError):
     """
 
 
-class EmagRateLimitedError(EmagError):
+class EmagTransientError(EmagError):
+    """A failure that may go away by itself: HTTP 5xx, timeout, dropped connection."""
+
+
+class EmagRateLimitedError(EmagTransientError):
     """HTTP 429 and the retry budget is spent.
+
+    Transient: eMAG refused without processing and will accept again, so a
+    job meeting it waits and runs again like after a 5xx, instead of failing
+    for good (a 429 storm outlasting the client's back-off did that).
 
     :ivar retry_after: seconds eMAG asked to wait, ``None`` when not told
     """
@@ -97,10 +105,6 @@ class EmagRateLimitedError(EmagError):
     def __init__(self, message, *, retry_after=None, **kwargs):
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
-
-
-class EmagTransientError(EmagError):
-    """A failure that may go away by itself: HTTP 5xx, timeout, dropped connection."""
 
 
 class EmagUnreachableError(EmagTransientError):
