@@ -219,7 +219,18 @@ def start_simulators(procs):
     """The project's own runners, as tools/demo.sh starts them."""
     procs.start(
         "emag",
-        [PY, "-m", "emag_simulator", "--port", str(EMAG_PORT), "--seed", str(SEED)],
+        # Customers buy only what eMAG shows in stock: units sold beyond the
+        # warehouse then come from a stock eMAG showed too high, the connector's part.
+        [
+            PY,
+            "-m",
+            "emag_simulator",
+            "--port",
+            str(EMAG_PORT),
+            "--seed",
+            str(SEED),
+            "--orders-within-stock",
+        ],
         {"PYTHONPATH": str(REPO / "emag_connector/lib")},
     )
     procs.start(
@@ -449,6 +460,7 @@ class Day:
         self.acked_seen = {}
         self.finalized_seen = {}
         self.stock_moves = []  # (wall time, product id)
+        self.sold_out = 0  # orders not placed: nothing in stock on eMAG
         self.kills = []
         self.returns = []  # (username, order id, return id)
         self.finalized_orders = {}
@@ -472,7 +484,15 @@ class Day:
             options = {"username": user, "status": 1}
             if user == ro_user and self.rng.random() < 0.03:
                 options.update(status=2, order_type=2)  # Fulfilled by eMAG: never waits for an ack
-            order = emag("POST", "orders", options)
+            try:
+                order = emag("POST", "orders", options)
+            except urllib.error.HTTPError as error:
+                if error.code != 400:
+                    raise
+                # Nothing of this account is in stock on eMAG: no customer can buy.
+                self.sold_out += 1
+                time.sleep(self.rng.expovariate(1 / interval))
+                continue
             with self.lock:
                 self.created[(user, order["id"])] = time.time()
             roll = self.rng.random()
@@ -858,6 +878,8 @@ def check(day):
     )
     bindings = Counter((r[0], int(r[1])) for r in rows)
     figures = {}
+    # Not an invariant: orders no customer could place (eMAG showed nothing in stock).
+    figures["orders_refused_out_of_stock"] = day.sold_out
     figures["lost_orders"] = sum(
         1 for key, order in ours.items() if bindings[key] == 0 and order["status"] != 0
     )

@@ -2,7 +2,10 @@
 
 from decimal import Decimal
 
-from emag_sim_support import USER, make_simulator, order_lines
+import pytest
+from emag_sim_support import CABLE, KETTLE, USER, make_simulator, order_lines
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum import iban
 from stdnum.bg import vat as bg_vat
 from stdnum.hu import anum
@@ -143,3 +146,29 @@ def test_shapes_real_payloads_have():
 def test_a_day_meets_shipping_vouchers_listed_twice():
     orders = _orders(9) + make_simulator(seed=9).generate_orders(USER, 200)
     assert any(order["shipping_tax_voucher_split"] for order in orders)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    kettles=st.integers(0, 4),
+    cables=st.integers(0, 4),
+    orders=st.integers(1, 8),
+)
+def test_customers_buy_only_what_eMAG_shows_in_stock(seed, kettles, cables, orders):
+    """With ``orders_within_stock``, the units of orders not yet acknowledged never
+    exceed an offer's stock, and nothing can be ordered once nothing is left."""
+    stock = {KETTLE["id"]: kettles, CABLE["id"]: cables}
+    sim = EmagSimulator(seed=seed, rate_limits=False, orders_within_stock=True)
+    sim.add_account(USER, "secret", platform="emag_ro")
+    for offer in (KETTLE, CABLE):
+        sim.add_offer(USER, dict(offer, stock=[{"warehouse_id": 1, "value": stock[offer["id"]]}]))
+    for _ in range(orders):
+        if not any(stock.values()):
+            with pytest.raises(ValueError, match="no active offer in stock"):
+                sim.create_order(USER, status=1)
+            break
+        placed = sim.create_order(USER, status=1)
+        for line in placed["products"]:
+            stock[line["product_id"]] -= line["quantity"]
+        assert all(left >= 0 for left in stock.values()), (placed["products"], stock)

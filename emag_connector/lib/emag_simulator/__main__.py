@@ -25,6 +25,11 @@ def parse_args(argv=None):
     parser.add_argument("--seed-file", type=Path, default=DEFAULT_SEED_FILE)
     parser.add_argument("--no-rate-limits", action="store_true")
     parser.add_argument("--strict", action="store_true", help="strict body shapes (see README)")
+    parser.add_argument(
+        "--orders-within-stock",
+        action="store_true",
+        help="generated orders buy only what the offers show in stock",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
@@ -39,6 +44,7 @@ def main(argv=None):
         seed=args.seed,
         rate_limits=not args.no_rate_limits,
         strict=args.strict,
+        orders_within_stock=args.orders_within_stock,
         host=args.host,
         port=args.port,
     )

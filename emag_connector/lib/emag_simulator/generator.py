@@ -12,6 +12,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from .nomenclatures import LOCALITIES, PAYMENT_MODES
+from .offers import estimated_stock
 from .orders import (
     CANCELED,
     FINALIZED,
@@ -249,13 +250,21 @@ class OrderGenerator:
     def _lines(self, lines, stamp):
         offers = [o for o in self.account.offers.values() if o.get("status") == 1]
         if lines is None:
+            available = {o["id"]: None for o in offers}
+            if self.state.orders_within_stock:
+                available = {o["id"]: estimated_stock(self.account, o) for o in offers}
+                offers = [o for o in offers if available[o["id"]] > 0]
             if not offers:
-                raise ValueError(f"Account {self.account.username} has no active offer to order")
+                raise ValueError(
+                    f"Account {self.account.username} has no active offer in stock to order"
+                )
             picked = self.rng.sample(offers, min(len(offers), self.rng.randint(1, 3)))
-            lines = [
-                {"product_id": o["id"], "quantity": self.rng.choice((1, 1, 1, 2, 3))}
-                for o in picked
-            ]
+            lines = []
+            for o in picked:
+                quantity = self.rng.choice((1, 1, 1, 2, 3))
+                if available[o["id"]] is not None:
+                    quantity = min(quantity, available[o["id"]])
+                lines.append({"product_id": o["id"], "quantity": quantity})
         built = []
         for spec in lines:
             offer = self.account.offers.get(int(spec["product_id"]))

@@ -481,6 +481,12 @@ def reserved_quantity(account, offer_id):
     )
 
 
+def estimated_stock(account, offer):
+    """What a customer can still buy of ``offer``: its stock less the units of
+    orders not yet acknowledged."""
+    return _stock_figures(account, offer)["estimated_stock"]
+
+
 def _stock_figures(account, offer):
     general = sum(item["value"] for item in offer.get("stock", []))
     return {

@@ -49,6 +49,9 @@ class EmagSimulator:
     :param enforce_date_window: refuse created/modified windows over one month
     :param offer_stock_list_form: also accept ``{"stock": [{warehouse_id, value}]}``
         on ``PATCH offer_stock/{id}``
+    :param orders_within_stock: generated orders (no ``lines`` given) buy only
+        what the offers' ``estimated_stock`` allows, as eMAG's customers can;
+        with nothing in stock, placing one is refused (``ValueError``)
     :param clock: a ``SimClock`` (default: real time, shiftable via ``sim.clock``)
     """
 
@@ -62,6 +65,7 @@ class EmagSimulator:
         max_items_per_page=100,
         enforce_date_window=True,
         offer_stock_list_form=False,
+        orders_within_stock=False,
         clock=None,
     ):
         self.state = SimulatorState(
@@ -71,6 +75,7 @@ class EmagSimulator:
             max_items_per_page=max_items_per_page,
             enforce_date_window=enforce_date_window,
             offer_stock_list_form=offer_stock_list_form,
+            orders_within_stock=orders_within_stock,
         )
         self.state.callbacks = CallbackDispatcher(self.state)
         self.rate_limiter = RateLimiter(

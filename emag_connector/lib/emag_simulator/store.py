@@ -130,6 +130,7 @@ class SimulatorState:
         max_items_per_page=100,
         enforce_date_window=True,
         offer_stock_list_form=False,
+        orders_within_stock=False,
     ):
         self.lock = threading.RLock()
         self.seed = seed  # per-offer draws (market.py) derive their own generators from it
@@ -139,6 +140,9 @@ class SimulatorState:
         self.max_items_per_page = max_items_per_page
         self.enforce_date_window = enforce_date_window
         self.offer_stock_list_form = offer_stock_list_form
+        # Generated orders buy only what the offers show in stock, as customers
+        # on eMAG can (lines given by the caller are taken as they are).
+        self.orders_within_stock = orders_within_stock
         self.accounts = {}
         self.catalog = {}  # PNK -> CatalogProduct
         self.ean_index = {}  # EAN -> PNK
