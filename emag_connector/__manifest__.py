@@ -4,7 +4,7 @@
     "name": "eMAG Marketplace Connector",
     "summary": "Run eMAG Romania, Bulgaria and Hungary from Odoo: offers, stock, "
     "prices, orders, AWB, invoices and returns",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Sales/Sales",
     "website": "https://github.com/emag-odoo/emag-connector",
     "author": "eMAG Connector Authors",

@@ -4,7 +4,7 @@
     "name": "Romania e-Factura Bridge for eMAG",
     "summary": "Send the invoices and credit notes of eMAG orders to ANAF SPV (e-Factura) "
     "and track them until accepted",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Accounting/Localizations/EDI",
     "website": "https://github.com/emag-odoo/emag-connector",
     "author": "eMAG Connector Authors",
