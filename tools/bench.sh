@@ -21,6 +21,8 @@ fi
 
 # The Odoo benchmarks run as scripts inside `odoo-bin shell` on a database of
 # their own, created for the run and dropped after it.
+export BENCH_DIR="$REPO/tests/bench"  # the Odoo benchmarks' shared helpers (odoo_bench_support.py)
+
 odoo_bench() {  # name script modules
     local name="$1" script="$2" modules="$3" db="emag_bench_$1_$$"
     have_odoo || { echo "!! bench $name skipped: no Odoo at $ODOO_PATH" >&2; return 0; }

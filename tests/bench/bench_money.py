@@ -25,46 +25,37 @@ Run::
 Diagnostics go to stderr.
 """
 
+import os
 import random
 import sys
 import time
+from pathlib import Path
 
 from odoo import fields
 
 from odoo.addons.emag_connector.lib.emag_simulator import EmagSimulator
 from odoo.addons.emag_connector.services.money import payout
-from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
+
+BENCH_DIR = Path(os.environ.get("BENCH_DIR", "tests/bench")).resolve()
+sys.path.insert(0, str(BENCH_DIR))
+
+from odoo_bench_support import log, run_jobs, simulator_offer  # noqa: E402
 
 USER, PASSWORD = "bench-money@example.ro", "bench-secret"
 ORDERS = 200
 OFFERS = 8
 
 
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
 def offer(offer_id):
-    return {
-        "id": offer_id,
-        "category_id": 2735,
-        "name": f"Produs bani {offer_id}",
-        "part_number": f"MONEY-{offer_id}",
-        "brand": "Exemplu",
-        "description": "<p>bench</p>",
-        "status": 1,
-        "sale_price": f"{37 + 11.37 * offer_id:.4f}",
-        "min_sale_price": "1",
-        "max_sale_price": "10000",
-        "vat_id": 1,
-        "stock": [{"warehouse_id": 1, "value": 60000}],
-        "handling_time": [{"warehouse_id": 1, "value": 1}],
-        "images": [{"display_type": 1, "url": f"https://cdn.example.com/{offer_id}.jpg"}],
-        "characteristics": [{"id": 6876, "value": "1 buc"}],
-        "ean": [f"59412000{offer_id:05d}"],
-        "warranty": 24,
-    }
+    return simulator_offer(
+        offer_id,
+        name=f"Produs bani {offer_id}",
+        part_number=f"MONEY-{offer_id}",
+        sale_price=f"{37 + 11.37 * offer_id:.4f}",
+        ean=f"59412000{offer_id:05d}",
+        characteristic="1 buc",
+    )
 
 
 def setup(env, sim):
@@ -117,31 +108,17 @@ def setup(env, sim):
     return account
 
 
-def run_jobs(env, trap):
-    for _round in range(200):
-        jobs, trap.enqueued_jobs = trap.enqueued_jobs, []
-        if not jobs:
-            return
-        for job in jobs:
-            try:
-                with env.cr.savepoint():
-                    job.perform()
-            except RetryableJobError:
-                trap.enqueued_jobs.append(job)
-    raise RuntimeError("jobs still queued after 200 rounds")
-
-
 def poll(env, account):
     with trap_jobs() as trap:
         account._emag_poll_orders()
-        run_jobs(env, trap)
+        run_jobs(env, trap, rounds=200)
     env.invalidate_all()
 
 
 def read_invoices(env, account):
     with trap_jobs() as trap:
         account._emag_enqueue_vendor_bills()
-        run_jobs(env, trap)
+        run_jobs(env, trap, rounds=200)
     env.invalidate_all()
 
 
@@ -155,7 +132,7 @@ def ship_and_invoice(env, bindings):
             delivery.move_ids.picked = True
             delivery._action_done()
             sale_order._create_invoices().action_post()
-        run_jobs(env, trap)
+        run_jobs(env, trap, rounds=200)
     env.invalidate_all()
 
 

@@ -28,9 +28,11 @@ Run::
 Diagnostics go to stderr.
 """
 
+import os
 import sys
 import time
 from decimal import Decimal
+from pathlib import Path
 
 from odoo.fields import Command
 
@@ -39,6 +41,11 @@ from odoo.addons.emag_connector.lib.registry_simulator import RegistrySimulator
 from odoo.addons.emag_connector.services.buyers.check import STATS as BUYER_STATS
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
+
+BENCH_DIR = Path(os.environ.get("BENCH_DIR", "tests/bench")).resolve()
+sys.path.insert(0, str(BENCH_DIR))
+
+from odoo_bench_support import log, simulator_offer  # noqa: E402
 
 USER, PASSWORD = "bench-orders@example.ro", "bench-secret"
 ORDERS = 1000
@@ -51,35 +58,19 @@ OFFERS = 40
 COMPANY_CUIS = ["18547290", "14399840", "30834857", "16341004", "4221306"]
 
 
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
 def offer(offer_id):
-    return {
-        "id": offer_id,
-        "category_id": 2735,
-        "name": f"Produs bench {offer_id}",
-        "part_number": f"BENCH-{offer_id}",
-        "brand": "Exemplu",
-        "description": "<p>bench</p>",
-        "status": 1,
-        # eMAG's net prices come from whole-cent gross ones (e.g. 100.00 / 1.21).
-        "sale_price": str(
+    return simulator_offer(
+        offer_id,
+        name=f"Produs bench {offer_id}",
+        part_number=f"BENCH-{offer_id}",
+        sale_price=str(
             ((Decimal(40 + offer_id) + Decimal("0.99")) / Decimal("1.21")).quantize(
                 Decimal("0.0001")
             )
         ),
-        "min_sale_price": "1",
-        "max_sale_price": "10000",
-        "vat_id": 1,
-        "stock": [{"warehouse_id": 1, "value": 60000}],
-        "handling_time": [{"warehouse_id": 1, "value": 1}],
-        "images": [{"display_type": 1, "url": f"https://cdn.example.com/{offer_id}.jpg"}],
-        "characteristics": [{"id": 6876, "value": "1 l"}],
-        "ean": [f"594{offer_id:010d}"],
-        "warranty": 24,
-    }
+        ean=f"594{offer_id:010d}",
+        characteristic="1 l",
+    )
 
 
 def create_products(env, count, prefix, first=1):

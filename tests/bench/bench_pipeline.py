@@ -46,6 +46,7 @@ import statistics
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from odoo import fields
 from odoo.tools import config
@@ -54,6 +55,11 @@ from odoo.addons.emag_connector.lib.emag_simulator import EmagSimulator
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
+
+BENCH_DIR = Path(os.environ.get("BENCH_DIR", "tests/bench")).resolve()
+sys.path.insert(0, str(BENCH_DIR))
+
+from odoo_bench_support import log, run_jobs, simulator_offer  # noqa: E402
 
 USER, PASSWORD = "bench-pipeline@example.ro", "bench-secret"
 USER_RO = "bench-pipeline-anaf@example.ro"
@@ -65,30 +71,15 @@ VALIDATION_INTERVAL_S = 3
 OFFERS = 10
 
 
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
 def offer(offer_id):
-    return {
-        "id": offer_id,
-        "category_id": 2735,
-        "name": f"Produs pipeline {offer_id}",
-        "part_number": f"PIPE-{offer_id}",
-        "brand": "Exemplu",
-        "description": "<p>bench</p>",
-        "status": 1,
-        "sale_price": f"{100 + 10 * offer_id}.0000",
-        "min_sale_price": "1",
-        "max_sale_price": "10000",
-        "vat_id": 1,
-        "stock": [{"warehouse_id": 1, "value": 60000}],
-        "handling_time": [{"warehouse_id": 1, "value": 1}],
-        "images": [{"display_type": 1, "url": f"https://cdn.example.com/{offer_id}.jpg"}],
-        "characteristics": [{"id": 6876, "value": "1.7 l"}],
-        "ean": [f"59411000{offer_id:05d}"],
-        "warranty": 24,
-    }
+    return simulator_offer(
+        offer_id,
+        name=f"Produs pipeline {offer_id}",
+        part_number=f"PIPE-{offer_id}",
+        sale_price=f"{100 + 10 * offer_id}.0000",
+        ean=f"59411000{offer_id:05d}",
+        characteristic="1.7 l",
+    )
 
 
 def setup(env, sim, user=USER, efactura=False, first_offer=1):
@@ -129,21 +120,6 @@ def setup(env, sim, user=USER, efactura=False, first_offer=1):
         env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 100000)
     account._emag_fetch_shipping_setup()
     return account
-
-
-def run_jobs(env, trap):
-    """Perform the queued jobs like the runner, until none is left."""
-    for _round in range(100):
-        jobs, trap.enqueued_jobs = trap.enqueued_jobs, []
-        if not jobs:
-            return
-        for job in jobs:
-            try:
-                with env.cr.savepoint():
-                    job.perform()
-            except RetryableJobError:
-                trap.enqueued_jobs.append(job)
-    raise RuntimeError("jobs still queued after 100 rounds")
 
 
 def import_orders(env, sim, account, count):
