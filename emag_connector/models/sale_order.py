@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..compat import ODOO_MAJOR
 from ..services.orders import status as order_status
 
 
@@ -86,6 +87,10 @@ class SaleOrderLine(models.Model):
             line.write({"product_uom_qty": quantity, "price_unit": line.price_unit})
 
     emag_line_id = fields.Char(string="eMAG Line", readonly=True, copy=False)
+    if ODOO_MAJOR < 19:
+        # 19.0 named the line's taxes ``tax_ids`` (``tax_id`` before): the services
+        # use the 19.0 name on every series.
+        tax_ids = fields.Many2many(related="tax_id", readonly=False, string="Line Taxes")
 
     @api.depends("emag_line_id")
     def _compute_qty_to_invoice(self):

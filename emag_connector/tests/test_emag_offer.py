@@ -267,6 +267,7 @@ class TestOfferStockAndPrice(EmagOfferCase):
                 "move_ids": [
                     Command.create(
                         {
+                            "name": product.name,  # required before 19.0
                             "product_id": product.id,
                             "product_uom_qty": 3,
                             "location_id": self.warehouse.lot_stock_id.id,
