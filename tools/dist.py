@@ -7,8 +7,8 @@ each, listed in ``TRANSFORMS`` with the versions it applies to). What cannot
 be said as a generic rewrite (a core method that changed, a missing helper)
 lives in each addon's ``compat.py`` instead, decided at run time by
 ``odoo.release``, so the services stay written once. Then it writes
-``dist/<version>-<addon>.zip`` files and ``dist/emag-connector-<version>.zip``
-(both addons, the layout Odoo's Apps > Import Module expects).
+``dist/emag-connector-<version>.zip``: both addons, each in its own folder,
+to unpack into an addons path (docs/install.md).
 
 Usage: ``python tools/dist.py [17.0 18.0 ...]`` (default: both).
 """
@@ -114,17 +114,35 @@ def aggregator_17(text, version):
     return re.sub(r"\baggregator=", "group_operator=", text)
 
 
+COMPAT_17 = "odoo.addons.emag_connector.compat"
+
+
 def env_translate_17(text, version):
-    """``self.env._("...")`` is 18.0+; 17.0 translates with ``_`` from ``odoo``,
-    which finds the language in the caller's ``self.env``/``env``."""
-    if ".env._(" not in text and "env._(" not in text:
+    """``<env>._("...", ...)`` is 18.0+: 17.0 calls ``env_translate(<env>, "...", ...)``
+    of emag_connector's compat (the bridge depends on the connector)."""
+    if "env._(" not in text:
         return text
-    text = re.sub(r"\b(?:self\.)?(?:\w+\.)*env\._\(", "_(", text)
-    if not re.search(r"^from odoo import .*\b_\b", text, re.M):
-        text = re.sub(r"^(from odoo import )", r"\1_, ", text, count=1, flags=re.M)
-        if "from odoo import _" not in text:
-            text = "from odoo import _\n" + text
-    return text
+    text = re.sub(r"\b((?:[\w.]+\.)?env)\._\(", r"env_translate(\1, ", text)
+    return add_import(text, f"from {COMPAT_17} import env_translate")
+
+
+def translate_imports_17(text, version):
+    """``LazyTranslate``, ``LazyGettext``, ``get_translation`` of ``odoo.tools.translate``
+    are 18.0+: 17.0 takes the stand-ins of emag_connector's compat."""
+    names = r"(?:LazyTranslate|LazyGettext|get_translation)"
+    return re.sub(
+        rf"from odoo\.tools\.translate import ({names}(?:, {names})*)$",
+        rf"from {COMPAT_17} import \1",
+        text,
+        flags=re.M,
+    )
+
+
+def add_import(text, line):
+    """``line`` before the first import of the module (after its docstring)."""
+    match = re.search(r"^(?:from|import) ", text, re.M)
+    at = match.start() if match else len(text)
+    return text[:at] + line + "\n" + text[at:]
 
 
 def list_view_17(text, version):
@@ -193,6 +211,7 @@ TRANSFORMS = (
     ("groups_fields_18", ("17.0", "18.0"), (".py", ".xml"), groups_fields_18),
     ("aggregator_17", ("17.0",), (".py",), aggregator_17),
     ("env_translate_17", ("17.0",), (".py",), env_translate_17),
+    ("translate_imports_17", ("17.0",), (".py",), translate_imports_17),
     ("list_view_17", ("17.0",), (".py", ".xml", ".js"), list_view_17),
     ("privileges_to_categories", ("17.0", "18.0"), (".xml",), privileges_to_categories),
     ("cron_numbercall_17", ("17.0",), (".xml",), cron_numbercall_17),
@@ -232,7 +251,7 @@ def build(version):
             for path in sorted((target / addon).rglob("*")):
                 if path.is_file():
                     archive.write(path, path.relative_to(target))
-    print(f"dist/{version}: {', '.join(ADDONS)} -> {bundle.relative_to(REPO)}")
+    print(f"{target}: {', '.join(ADDONS)} -> {bundle.name}")
     return target
 
 
