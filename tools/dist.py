@@ -122,7 +122,9 @@ def env_translate_17(text, version):
     of emag_connector's compat (the bridge depends on the connector)."""
     if "env._(" not in text:
         return text
-    text = re.sub(r"\b((?:[\w.]+\.)?env)\._\(", r"env_translate(\1, ", text)
+    text = re.sub(r"(?<![\w.)\]])((?:\w+\.)*env)\._\(", r"env_translate(\1, ", text)
+    if "env._(" in text:  # e.g. ``partner.with_context(...).env._(``: name the env first
+        raise ValueError("env._( on an expression env_translate_17 cannot rewrite")
     return add_import(text, f"from {COMPAT_17} import env_translate")
 
 
@@ -152,6 +154,14 @@ def list_view_17(text, version):
     text = re.sub(r'(view_mode["\']?\s*[:=>]\s*["\']?[^"\'<]*?)\blist\b', r"\1tree", text)
     text = re.sub(r'(view_mode">[^<]*?)\blist\b', r"\1tree", text)
     return re.sub(r'\((False|\w+), "list"\)', r'(\1, "tree")', text)
+
+
+def parent_path_17(text, version):
+    """17.0 warns unless a ``parent_path`` field opts out of unaccent."""
+    return text.replace(
+        "parent_path = fields.Char(index=True)",
+        "parent_path = fields.Char(index=True, unaccent=False)",
+    )
 
 
 # --- XML data --------------------------------------------------------------------
@@ -187,6 +197,40 @@ def privileges_to_categories(text, version):
     )
 
 
+def kanban_card_17(text, version):
+    """18.0's kanban ``card`` template was ``kanban-box`` (one clickable box) in 17.0."""
+    return re.sub(
+        r'<t t-name="card">(.*?)</t>(\s*</templates>)',
+        r'<t t-name="kanban-box"><div class="oe_kanban_card oe_kanban_global_click">\1</div></t>\2',
+        text,
+        flags=re.S,
+    )
+
+
+MULTI_COMPANY_FIELD = '<field name="company_id" groups="base.group_multi_company"'
+
+
+def company_field_17(text, version):
+    """17.0 refuses a view whose ``company_id`` (read by the other fields' domains) is
+    visible to multi-company users only; 18.0 adds the invisible twin itself."""
+    if MULTI_COMPANY_FIELD not in text:
+        return text
+    out, start = [], 0
+    for match in re.finditer(re.escape(MULTI_COMPANY_FIELD) + r"[^>]*/>", text):
+        before = text[: match.start()]
+        in_list = max(before.rfind("<tree"), before.rfind("<list")) > max(
+            before.rfind("</tree>"), before.rfind("</list>")
+        )
+        twin = (
+            '<field name="company_id" column_invisible="True"/>'
+            if in_list
+            else ('<field name="company_id" invisible="1"/>')
+        )
+        out.append(text[start : match.end()] + twin)
+        start = match.end()
+    return "".join(out) + text[start:]
+
+
 def cron_numbercall_17(text, version):
     """17.0 crons stop after ``numbercall`` runs (default 1); ours run forever."""
     if 'model="ir.cron"' not in text:
@@ -215,6 +259,9 @@ TRANSFORMS = (
     ("list_view_17", ("17.0",), (".py", ".xml", ".js"), list_view_17),
     ("privileges_to_categories", ("17.0", "18.0"), (".xml",), privileges_to_categories),
     ("cron_numbercall_17", ("17.0",), (".xml",), cron_numbercall_17),
+    ("kanban_card_17", ("17.0",), (".xml",), kanban_card_17),
+    ("company_field_17", ("17.0",), (".xml",), company_field_17),
+    ("parent_path_17", ("17.0",), (".py",), parent_path_17),
 )
 
 

@@ -149,3 +149,42 @@ def test_build_writes_both_addons_and_the_zip(tmp_path, monkeypatch, version):
     assert "emag_connector/__manifest__.py" in names
     assert "l10n_ro_efactura_bridge/__manifest__.py" in names
     assert not any("__pycache__" in name for name in names)
+
+
+def test_kanban_card_is_a_kanban_box_on_17():
+    view = '<templates>\n<t t-name="card"><field name="name"/></t>\n</templates>'
+    assert dist.kanban_card_17(view, "17.0") == (
+        '<templates>\n<t t-name="kanban-box"><div class="oe_kanban_card oe_kanban_global_click">'
+        '<field name="name"/></div></t>\n</templates>'
+    )
+
+
+def test_multi_company_field_gets_an_invisible_twin_on_17():
+    form = '<form><field name="company_id" groups="base.group_multi_company"/></form>'
+    tree = (
+        '<tree><field name="company_id" groups="base.group_multi_company" optional="hide"/></tree>'
+    )
+    assert dist.company_field_17(form, "17.0").endswith(
+        '<field name="company_id" invisible="1"/></form>'
+    )
+    assert '<field name="company_id" column_invisible="True"/></tree>' in dist.company_field_17(
+        tree, "17.0"
+    )
+
+
+def test_translation_calls_use_the_17_stand_ins():
+    code = (
+        '"""Doc."""\n\nfrom odoo import models\nfrom odoo.tools.translate import LazyTranslate\n\n'
+        'x = self.env._("Hello %(who)s", who=name)\ny = scope.env._("Hi")\n'
+    )
+    text = dist.translate_imports_17(dist.env_translate_17(code, "17.0"), "17.0")
+    assert 'env_translate(self.env, "Hello %(who)s", who=name)' in text
+    assert 'y = env_translate(scope.env, "Hi")' in text
+    assert f"from {dist.COMPAT_17} import LazyTranslate" in text
+    assert text.index(f"from {dist.COMPAT_17} import env_translate") > text.index('"""Doc."""')
+    ast.parse(text)
+
+
+def test_an_env_translate_it_cannot_rewrite_stops_the_build():
+    with pytest.raises(ValueError):
+        dist.env_translate_17('x = partner.with_context(lang="ro_RO").env._("Hi")\n', "17.0")
