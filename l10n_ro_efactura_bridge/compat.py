@@ -139,3 +139,15 @@ CORE_SYNC_MODULE = {
     19: "odoo.addons.l10n_ro_edi.models.account_move",
     18: "odoo.addons.l10n_ro_efactura_synchronize.models.account_move",
 }.get(min(ODOO_MAJOR, 19))
+
+
+def feedback_automated_activities(record, activity_xmlids, feedback):
+    """Mark done the activities of these types the bridge planned itself (19.0's
+    ``only_automated``), leaving those a person planned."""
+    if ODOO_MAJOR >= 19:
+        return record.activity_feedback(activity_xmlids, feedback=feedback, only_automated=True)
+    types = [record.env.ref(xmlid, raise_if_not_found=False) for xmlid in activity_xmlids]
+    activities = record.activity_ids.filtered(
+        lambda activity: activity.automated and activity.activity_type_id in types
+    )
+    return activities.action_feedback(feedback=feedback)

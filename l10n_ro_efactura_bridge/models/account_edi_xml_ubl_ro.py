@@ -4,6 +4,7 @@ from odoo import models
 
 from odoo.addons.l10n_ro_edi.models.account_edi_xml_ubl_ciusro import DEFAULT_VAT
 
+from ..compat import ODOO_MAJOR
 from ..services.ro_address import (
     MAX_ADDITIONAL_STREET,
     MAX_CITY,
@@ -25,6 +26,22 @@ def _shorten_text(node, key, limit):
     child = node.get(key) if node else None
     if child and isinstance(child.get("_text"), str):
         child["_text"] = shorten(child["_text"], limit)
+
+
+def _fit_item_node(item_node):
+    """An item name over 100 characters is shortened, the full name going to the
+    item description (BR-RO-L100/L1024); the description is capped too."""
+    if not item_node:
+        return item_node
+    name = (item_node.get("cbc:Name") or {}).get("_text") or ""
+    if len(name) > MAX_ITEM_NAME:
+        item_node["cbc:Name"] = {"_text": shorten(name, MAX_ITEM_NAME)}
+        description = (item_node.get("cbc:Description") or {}).get("_text") or ""
+        if name not in description:
+            description = name
+        item_node["cbc:Description"] = {"_text": description}
+    _shorten_text(item_node, "cbc:Description", MAX_ITEM_DESCRIPTION)
+    return item_node
 
 
 class AccountEdiXmlUblRo(models.AbstractModel):
@@ -106,16 +123,13 @@ class AccountEdiXmlUblRo(models.AbstractModel):
     # -- lines -------------------------------------------------------------
 
     def _ubl_get_line_item_node(self, vals, item_values):
-        item_node = super()._ubl_get_line_item_node(vals, item_values)
-        name = (item_node.get("cbc:Name") or {}).get("_text") or ""
-        if len(name) > MAX_ITEM_NAME:
-            item_node["cbc:Name"] = {"_text": shorten(name, MAX_ITEM_NAME)}
-            description = (item_node.get("cbc:Description") or {}).get("_text") or ""
-            if name not in description:
-                description = name
-            item_node["cbc:Description"] = {"_text": description}
-        _shorten_text(item_node, "cbc:Description", MAX_ITEM_DESCRIPTION)
-        return item_node
+        return _fit_item_node(super()._ubl_get_line_item_node(vals, item_values))
+
+    if ODOO_MAJOR < 19:
+        # 17.0/18.0 build the item node here (19.0: _ubl_get_line_item_node).
+        def _add_invoice_line_item_nodes(self, line_node, vals):
+            super()._add_invoice_line_item_nodes(line_node, vals)
+            _fit_item_node(line_node.get("cac:Item"))
 
     # -- constraints -------------------------------------------------------
 

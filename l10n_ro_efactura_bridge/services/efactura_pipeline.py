@@ -34,7 +34,7 @@ from lxml import etree
 
 from odoo import fields
 
-from ..compat import mirror_core_document
+from ..compat import feedback_automated_activities, mirror_core_document
 from ..lib.anaf_spv import (
     AnafAuthError,
     AnafOutcomeUnknown,
@@ -308,10 +308,8 @@ class EfacturaPipeline:
             }
         )
         self._mirror(move, "validated", download=download)
-        move.activity_feedback(
-            ["mail.mail_activity_data_todo"],
-            feedback=self.env._("Accepted by ANAF."),
-            only_automated=True,
+        feedback_automated_activities(
+            move, ["mail.mail_activity_data_todo"], self.env._("Accepted by ANAF.")
         )
         move.message_post(
             body=self.env._(
