@@ -311,7 +311,9 @@ class EfacturaPipeline:
         feedback_automated_activities(
             move, ["mail.mail_activity_data_todo"], self.env._("Accepted by ANAF.")
         )
-        move.message_post(
+        # no_new_invoice: the signed archive is ANAF's receipt, not a document to
+        # read into the invoice (17.0/18.0 would try, and say so in the chatter).
+        move.with_context(no_new_invoice=True).message_post(
             body=self.env._(
                 "e-Factura accepted by ANAF (index %(index)s); the signed archive is attached.",
                 index=index,
