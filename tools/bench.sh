@@ -7,6 +7,17 @@ only="${ONLY:-}"
 
 wants() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 
+# The Odoo benchmarks run on ODOO_VERSION (19.0, 18.0, 17.0; tools/env.sh) and
+# say so: an `odoo_version=` line, and on 17.0/18.0 every figure is named
+# `<name>@<version>` so figures of two series never mix.
+versioned() {
+    if [ "$ODOO_VERSION" = 19.0 ]; then cat; else sed -u "s/^\([A-Za-z0-9_.]*\)=/\1@$ODOO_VERSION=/"; fi
+}
+if wants stock || wants efactura || wants orders || wants fuzz || wants pipeline; then
+    echo "odoo_version=$ODOO_VERSION"
+    ensure_dist
+fi
+
 if wants api; then
     "$PY" "$REPO/tests/bench/bench_api.py"
 fi
@@ -28,7 +39,8 @@ odoo_bench() {  # name script modules
     have_odoo || { echo "!! bench $name skipped: no Odoo at $ODOO_PATH" >&2; return 0; }
     "$REPO/tools/ensure_postgres.sh"
     "$REPO/tools/odoo.sh" -d "$db" -i "$modules" --stop-after-init --logfile="$STATE_DIR/bench-$name.log"
-    "$REPO/tools/odoo.sh" shell -d "$db" --no-http --log-level=warn <"$REPO/$script" || status=$?
+    "$REPO/tools/odoo.sh" shell -d "$db" --no-http --log-level=warn <"$REPO/$script" | versioned \
+        || status=$?
     dropdb --if-exists "$db"
     return "${status:-0}"
 }
@@ -39,7 +51,7 @@ fi
 
 if wants efactura; then
     # Creates and drops its own database; uses the CIUS-RO rules shipped with the bridge.
-    "$PY" "$REPO/tests/bench/bench_efactura.py"
+    "$PY" "$REPO/tests/bench/bench_efactura.py" | versioned
 fi
 
 if wants orders; then

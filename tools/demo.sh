@@ -18,7 +18,8 @@ if [ -z "${DEMO_SIGINT_RESTORED:-}" ]; then
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.execvp("bash", ["bash", *sys.argv[1:]])' "$0" "$@"
 fi
-DEMO_DB="${DEMO_DB:-emag_demo}"
+# Another series (make demo ODOO_VERSION=18.0) has its own databases and runs dist/<version>.
+if [ "$ODOO_VERSION" = 19.0 ]; then DEMO_DB="${DEMO_DB:-emag_demo}"; else DEMO_DB="${DEMO_DB:-emag_demo_${ODOO_VERSION%%.*}}"; fi
 TEMPLATE_DB="${DEMO_DB}_template"
 ODOO_PORT="${ODOO_PORT:-8069}"
 EMAG_SANDBOX_PORT="${EMAG_SANDBOX_PORT:-8099}"
@@ -29,7 +30,8 @@ FACTS="$STATE_DIR/demo-facts.json"
 FILESTORE="$STATE_DIR/data/filestore"
 # The job runner's lanes (docs/install.md): eMAG orders never wait behind stock pushes.
 export ODOO_QUEUE_JOB_CHANNELS="${ODOO_QUEUE_JOB_CHANNELS:-root:4,root.emag.orders:2,root.emag.offers:1,root.emag.pipeline:2,root.emag.returns:1,root.emag.buyers:1,root.efactura:1}"
-have_odoo || { echo "!! make demo needs Odoo 19.0: none at $ODOO_PATH (set ODOO_PATH)" >&2; exit 2; }
+have_odoo || { echo "!! make demo needs Odoo $ODOO_VERSION: none at $ODOO_PATH (set ODOO_PATH)" >&2; exit 2; }
+ensure_dist
 "$REPO/tools/ensure_postgres.sh"
 mkdir -p "$STATE_DIR"
 started=$(date +%s)
@@ -98,18 +100,18 @@ drop_db() { dropdb --if-exists "$1"; rm -rf "${FILESTORE:?}/$1"; }
 # everybody's default on a new database: English, as the walkthrough.
 LANGUAGES="en_US,ro_RO,bg_BG,hu_HU"
 # The template is keyed by the addons' content and the languages: any change reinstalls.
-addons_hash="$(cd "$REPO" && { echo "$LANGUAGES"; find emag_connector l10n_ro_efactura_bridge -type f \
+addons_hash="$(cd "$REPO" && { echo "$LANGUAGES $ODOO_VERSION"; find emag_connector l10n_ro_efactura_bridge -type f \
     -not -path '*/__pycache__/*' -not -path '*/tests/*' -print0 | sort -z | xargs -0 sha1sum; } \
     | sha1sum | cut -c1-16)"
-if ! db_exists "$TEMPLATE_DB" || [ "$(cat "$STATE_DIR/demo-template.hash" 2>/dev/null)" != "$addons_hash" ]; then
+if ! db_exists "$TEMPLATE_DB" || [ "$(cat "$STATE_DIR/$TEMPLATE_DB.hash" 2>/dev/null)" != "$addons_hash" ]; then
     echo "== installing the addons in $TEMPLATE_DB (about two minutes, once per change of the addons)"
     drop_db "$TEMPLATE_DB"
-    rm -f "$STATE_DIR/demo-template.hash"
+    rm -f "$STATE_DIR/$TEMPLATE_DB.hash"
     "$REPO/tools/odoo.sh" -d "$TEMPLATE_DB" -i emag_connector,l10n_ro_efactura_bridge \
         --load-language="$LANGUAGES" \
         --stop-after-init --logfile="$STATE_DIR/demo-install.log" \
         || { echo "!! install failed; see $STATE_DIR/demo-install.log" >&2; exit 1; }
-    echo "$addons_hash" >"$STATE_DIR/demo-template.hash"
+    echo "$addons_hash" >"$STATE_DIR/$TEMPLATE_DB.hash"
 fi
 echo "== a fresh $DEMO_DB from $TEMPLATE_DB ($(elapsed))"
 drop_db "$DEMO_DB"

@@ -188,9 +188,8 @@ class EmagAccount(models.Model):
         order_calls = dict(
             Log._read_group(base + [("route", "=like", "order/%")], ["account_id"], ["__count"])
         )
-        other_calls = dict(
-            Log._read_group(base + [("route", "not =like", "order/%")], ["account_id"], ["__count"])
-        )
+        other_routes = base + ["!", ("route", "=like", "order/%")]
+        other_calls = dict(Log._read_group(other_routes, ["account_id"], ["__count"]))
         for account in self:
             account.api_calls_orders_last_minute = order_calls.get(account, 0)
             account.api_calls_other_last_minute = other_calls.get(account, 0)

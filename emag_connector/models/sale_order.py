@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..compat import ODOO_MAJOR
 from ..services.orders import status as order_status
 
 
@@ -23,8 +24,11 @@ class SaleOrder(models.Model):
         """Canceling an eMAG order in Odoo cancels it on eMAG too, with one of
         eMAG's reasons: ask for it first. Cancellations coming from eMAG pass."""
         reason = self.env.context.get("emag_cancel_reason")
+        # The eMAG reason (or eMAG itself) decided: no second dialog (before 19.0
+        # core's cancel opens one to mail the customer).
+        decided = self.with_context(disable_cancel_warning=True)
         if self.env.context.get("emag_cancel_from_remote"):
-            return super().action_cancel()
+            return super(SaleOrder, decided).action_cancel()
         on_emag = self.filtered(
             lambda so: (
                 so.emag_order_id.order_type == "seller"
@@ -54,7 +58,7 @@ class SaleOrder(models.Model):
                     orders="\n".join(f"{name}: {why}" for name, why in refused),
                 )
             )
-        result = super().action_cancel()
+        result = super(SaleOrder, decided if on_emag else self).action_cancel()
         on_emag.emag_order_id._emag_request_status(order_status.CANCELED, reason)
         return result
 
@@ -86,6 +90,18 @@ class SaleOrderLine(models.Model):
             line.write({"product_uom_qty": quantity, "price_unit": line.price_unit})
 
     emag_line_id = fields.Char(string="eMAG Line", readonly=True, copy=False)
+    if ODOO_MAJOR < 19:
+        # 19.0 named the line's taxes ``tax_ids`` and its unit ``product_uom_id``
+        # (``tax_id``, ``product_uom`` before): the services use the 19.0 names.
+        tax_ids = fields.Many2many(related="tax_id", string="Line Taxes")
+        product_uom_id = fields.Many2one(related="product_uom", string="Line Unit")
+
+        @api.model_create_multi
+        def create(self, vals_list):
+            return super().create([_older_line_names(vals) for vals in vals_list])
+
+        def write(self, vals):
+            return super().write(_older_line_names(vals))
 
     @api.depends("emag_line_id")
     def _compute_qty_to_invoice(self):
@@ -104,3 +120,10 @@ class SaleOrderLine(models.Model):
         copy=False,
         help="Identifies the voucher or shipping line built from an eMAG order.",
     )
+
+
+def _older_line_names(vals):
+    """Sale line values with 19.0's field names (``tax_ids``, ``product_uom_id``)
+    given the names of the series that runs (before 19.0: ``tax_id``, ``product_uom``)."""
+    renamed = {"tax_ids": "tax_id", "product_uom_id": "product_uom"}
+    return {renamed.get(name, name): value for name, value in vals.items()}

@@ -42,6 +42,13 @@ def offer_entity(offer_id, part_number, price):
     }
 
 
+def rounds_unit_prices(env):
+    """Whether Odoo rounds a sale line's unit price (19.0: to the "Product Price"
+    digits). Odoo 18.0 stores it whole: eMAG's finer prices then total to eMAG's
+    figure and need no refusal."""
+    return bool(env["sale.order.line"]._fields["price_unit"].get_digits(env))
+
+
 class EmagOrderCase(LoopbackHttpMixin, TransactionCase):
     """An eMAG account on the in-process simulator, with three offers whose
     part numbers are the internal references of three stocked products."""

@@ -10,6 +10,7 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..compat import stock_move_name
 from ..lib.emag_simulator import EmagSimulator
 from ..services.offers.stock import offer_quantities
 from .common import LoopbackHttpMixin
@@ -267,6 +268,7 @@ class TestOfferStockAndPrice(EmagOfferCase):
                 "move_ids": [
                     Command.create(
                         {
+                            **stock_move_name(product.name),
                             "product_id": product.id,
                             "product_uom_qty": 3,
                             "location_id": self.warehouse.lot_stock_id.id,

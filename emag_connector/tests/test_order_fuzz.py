@@ -14,7 +14,16 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from ..services.orders.importer import payload_key
 from .order_common import OFFERS, EmagOrderCase
 
-FUZZ = Path(__file__).resolve().parents[2] / "tests" / "fuzz"
+# The repository's tests/fuzz: beside the addon, or above dist/<version>/ for the
+# addons tools/dist.py derives for 17.0/18.0.
+FUZZ = next(
+    (
+        folder / "tests" / "fuzz"
+        for folder in Path(__file__).resolve().parents[2:5]
+        if (folder / "tests" / "fuzz").is_dir()
+    ),
+    Path(__file__).resolve().parents[2] / "tests" / "fuzz",
+)
 SLICE = 30
 
 

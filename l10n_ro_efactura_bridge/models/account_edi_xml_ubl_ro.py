@@ -4,6 +4,7 @@ from odoo import models
 
 from odoo.addons.l10n_ro_edi.models.account_edi_xml_ubl_ciusro import DEFAULT_VAT
 
+from ..compat import ODOO_MAJOR
 from ..services.ro_address import (
     MAX_ADDITIONAL_STREET,
     MAX_CITY,
@@ -25,6 +26,69 @@ def _shorten_text(node, key, limit):
     child = node.get(key) if node else None
     if child and isinstance(child.get("_text"), str):
         child["_text"] = shorten(child["_text"], limit)
+
+
+def _nodes(node):
+    """A node or a list of nodes (18.0 lists repeated ones) as a list."""
+    if not node:
+        return []
+    return node if isinstance(node, list) else [node]
+
+
+def _fit_address_node(address_node, partner):
+    """Bucharest's sector read from how the buyer wrote it; lengths capped."""
+    state = partner.state if partner._name == "res.bank" else partner.state_id
+    if state.code == "B" and state.country_id.code == "RO":
+        sector = bucharest_sector(
+            partner.city, partner.street, partner.street2, zip_code=partner.zip
+        )
+        if sector:
+            address_node["cbc:CityName"] = {"_text": sector}
+    for key, limit in (
+        ("cbc:StreetName", MAX_STREET),
+        ("cbc:AdditionalStreetName", MAX_ADDITIONAL_STREET),
+        ("cbc:CityName", MAX_CITY),
+        ("cbc:PostalZone", MAX_POSTAL_ZONE),
+    ):
+        _shorten_text(address_node, key, limit)
+    return address_node
+
+
+def _fit_party_node(party_node):
+    """Party names and contact within CIUS-RO's lengths."""
+    for name_node in _nodes(party_node.get("cac:PartyName")):
+        _shorten_text(name_node, "cbc:Name", MAX_PARTY_NAME)
+    for entity in _nodes(party_node.get("cac:PartyLegalEntity")):
+        _shorten_text(entity, "cbc:RegistrationName", MAX_PARTY_NAME)
+    for key in ("cbc:Name", "cbc:Telephone", "cbc:ElectronicMail"):
+        for contact in _nodes(party_node.get("cac:Contact")):
+            _shorten_text(contact, key, MAX_CONTACT)
+    return party_node
+
+
+def _accept_bucharest_sectors(constraints, vals):
+    """Core only accepts a city typed "SECTORn"; the address node derives it."""
+    for role in ("supplier", "customer"):
+        partner = vals[role]
+        if bucharest_sector(partner.city, partner.street, partner.street2, zip_code=partner.zip):
+            constraints.pop(f"ciusro_{role}_invalid_city_name", None)
+    return constraints
+
+
+def _fit_item_node(item_node):
+    """An item name over 100 characters is shortened, the full name going to the
+    item description (BR-RO-L100/L1024); the description is capped too."""
+    if not item_node:
+        return item_node
+    name = (item_node.get("cbc:Name") or {}).get("_text") or ""
+    if len(name) > MAX_ITEM_NAME:
+        item_node["cbc:Name"] = {"_text": shorten(name, MAX_ITEM_NAME)}
+        description = (item_node.get("cbc:Description") or {}).get("_text") or ""
+        if name not in description:
+            description = name
+        item_node["cbc:Description"] = {"_text": description}
+    _shorten_text(item_node, "cbc:Description", MAX_ITEM_DESCRIPTION)
+    return item_node
 
 
 class AccountEdiXmlUblRo(models.AbstractModel):
@@ -51,23 +115,7 @@ class AccountEdiXmlUblRo(models.AbstractModel):
     # -- addresses ---------------------------------------------------------
 
     def _get_address_node(self, vals):
-        address_node = super()._get_address_node(vals)
-        partner = vals["partner"]
-        state = partner.state if partner._name == "res.bank" else partner.state_id
-        if state.code == "B" and state.country_id.code == "RO":
-            sector = bucharest_sector(
-                partner.city, partner.street, partner.street2, zip_code=partner.zip
-            )
-            if sector:
-                address_node["cbc:CityName"] = {"_text": sector}
-        for key, limit in (
-            ("cbc:StreetName", MAX_STREET),
-            ("cbc:AdditionalStreetName", MAX_ADDITIONAL_STREET),
-            ("cbc:CityName", MAX_CITY),
-            ("cbc:PostalZone", MAX_POSTAL_ZONE),
-        ):
-            _shorten_text(address_node, key, limit)
-        return address_node
+        return _fit_address_node(super()._get_address_node(vals), vals["partner"])
 
     # -- parties -----------------------------------------------------------
 
@@ -80,13 +128,32 @@ class AccountEdiXmlUblRo(models.AbstractModel):
             party_node["cac:PartyLegalEntity"]["cbc:CompanyID"] = {
                 "_text": commercial_partner._l10n_ro_efb_buyer_identifier() or DEFAULT_VAT
             }
-        _shorten_text(party_node.get("cac:PartyName"), "cbc:Name", MAX_PARTY_NAME)
-        _shorten_text(
-            party_node.get("cac:PartyLegalEntity"), "cbc:RegistrationName", MAX_PARTY_NAME
-        )
-        for key in ("cbc:Name", "cbc:Telephone", "cbc:ElectronicMail"):
-            _shorten_text(party_node.get("cac:Contact"), key, MAX_CONTACT)
-        return party_node
+        return _fit_party_node(party_node)
+
+    if ODOO_MAJOR == 18:
+        # 18.0's export builds the parties and addresses with its own helpers
+        # (lists of nodes), where 19.0 calls _get_party_node/_get_address_node.
+        def _ubl_get_partner_address_node(self, vals, partner):
+            return _fit_address_node(super()._ubl_get_partner_address_node(vals, partner), partner)
+
+        def _ubl_add_accounting_customer_party_node(self, vals):
+            super()._ubl_add_accounting_customer_party_node(vals)
+            party_node = vals["document_node"]["cac:AccountingCustomerParty"]["cac:Party"]
+            commercial_partner = vals["customer"].commercial_partner_id
+            if commercial_partner._l10n_ro_efb_is_consumer():
+                party_node["cac:PartyTaxScheme"] = []
+                identifier = commercial_partner._l10n_ro_efb_buyer_identifier() or DEFAULT_VAT
+                for entity in _nodes(party_node.get("cac:PartyLegalEntity")):
+                    entity["cbc:CompanyID"] = {"_text": identifier}
+            _fit_party_node(party_node)
+
+        def _ubl_add_accounting_supplier_party_node(self, vals):
+            super()._ubl_add_accounting_supplier_party_node(vals)
+            _fit_party_node(vals["document_node"]["cac:AccountingSupplierParty"]["cac:Party"])
+
+        def _export_invoice_constraints_new(self, invoice, vals):
+            constraints = super()._export_invoice_constraints_new(invoice, vals)
+            return _accept_bucharest_sectors(constraints, vals)
 
     # -- header ------------------------------------------------------------
 
@@ -106,26 +173,16 @@ class AccountEdiXmlUblRo(models.AbstractModel):
     # -- lines -------------------------------------------------------------
 
     def _ubl_get_line_item_node(self, vals, item_values):
-        item_node = super()._ubl_get_line_item_node(vals, item_values)
-        name = (item_node.get("cbc:Name") or {}).get("_text") or ""
-        if len(name) > MAX_ITEM_NAME:
-            item_node["cbc:Name"] = {"_text": shorten(name, MAX_ITEM_NAME)}
-            description = (item_node.get("cbc:Description") or {}).get("_text") or ""
-            if name not in description:
-                description = name
-            item_node["cbc:Description"] = {"_text": description}
-        _shorten_text(item_node, "cbc:Description", MAX_ITEM_DESCRIPTION)
-        return item_node
+        return _fit_item_node(super()._ubl_get_line_item_node(vals, item_values))
+
+    if ODOO_MAJOR < 19:
+        # 17.0/18.0 build the item node here (19.0: _ubl_get_line_item_node).
+        def _add_invoice_line_item_nodes(self, line_node, vals):
+            super()._add_invoice_line_item_nodes(line_node, vals)
+            _fit_item_node(line_node.get("cac:Item"))
 
     # -- constraints -------------------------------------------------------
 
     def _export_invoice_constraints(self, invoice, vals):
         constraints = super()._export_invoice_constraints(invoice, vals)
-        for role in ("supplier", "customer"):
-            partner = vals[role]
-            if bucharest_sector(
-                partner.city, partner.street, partner.street2, zip_code=partner.zip
-            ):
-                # Core only accepts a city typed "SECTORn"; the address node derives it.
-                constraints.pop(f"ciusro_{role}_invalid_city_name", None)
-        return constraints
+        return _accept_bucharest_sectors(constraints, vals)

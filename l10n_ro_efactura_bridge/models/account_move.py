@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Domain
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..compat import domain_and
 from ..services.efactura_pipeline import EfacturaPipeline
 from ..services.working_days import add_working_days
 
@@ -447,7 +447,7 @@ class AccountMove(models.Model):
     def _search(self, domain, *args, **kwargs):
         # Core's synchronization judges only the invoices the bridge does not follow.
         if self.env.context.get("l10n_ro_efb_core_sync"):
-            domain = Domain(domain) & Domain("l10n_ro_efb_state", "=", False)
+            domain = domain_and(domain, [("l10n_ro_efb_state", "=", False)])
         return super()._search(domain, *args, **kwargs)
 
     def action_l10n_ro_edi_fetch_invoices(self):

@@ -62,18 +62,20 @@ class EmagAccount(models.Model):
         Move = self.env["account.move"]
         result = {key: defaultdict(lambda: Move) for key in EFACTURA_FIGURES}
         for model, field in DOCUMENT_SOURCES:
+            # Grouped by account only: grouping by a related path is 19.0's.
             groups = (
                 self.env[model]
                 .sudo()
                 ._read_group(
                     [("account_id", "in", self.ids), (f"{field}.l10n_ro_efb_state", "in", states)],
-                    ["account_id", f"{field}.l10n_ro_efb_state"],
+                    ["account_id"],
                     [f"{field}:recordset"],
                 )
             )
-            for account, state, moves in groups:
-                bucket = result[figure_of[state]]
-                bucket[account.id] = bucket[account.id] | moves.with_env(self.env)
+            for account, moves in groups:
+                for move in moves:
+                    bucket = result[figure_of[move.l10n_ro_efb_state]]
+                    bucket[account.id] = bucket[account.id] | move.with_env(self.env)
         return result
 
     def action_open_dashboard_figure(self):

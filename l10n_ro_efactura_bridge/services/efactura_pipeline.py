@@ -26,7 +26,6 @@ answer never comes back (or the worker dies), the next run first looks for
 the upload in ANAF's message list and never uploads blindly again.
 """
 
-import base64
 import logging
 from datetime import datetime, time, timedelta
 
@@ -35,6 +34,7 @@ from lxml import etree
 
 from odoo import fields
 
+from ..compat import feedback_automated_activities, mirror_core_document
 from ..lib.anaf_spv import (
     AnafAuthError,
     AnafOutcomeUnknown,
@@ -169,8 +169,7 @@ class EfacturaPipeline:
             )
         except (AnafOutcomeUnknown, AnafUnexpectedResponse) as exc:
             # The document may be registered: only the message list can tell.
-            self._mirror(move, "invoice_sent", attachment=xml)
-            move.l10n_ro_edi_state = "invoice_not_indexed"
+            self._mirror(move, "not_indexed", attachment=xml)
             self._wait(
                 move,
                 self.env._(
@@ -202,7 +201,7 @@ class EfacturaPipeline:
                 "l10n_ro_efb_attempts": 0,
             }
         )
-        self._mirror(move, "invoice_sent", attachment=xml)
+        self._mirror(move, "sent", attachment=xml)
         move.message_post(
             body=self.env._("e-Factura sent to ANAF with index %(index)s.", index=index)
         )
@@ -308,13 +307,13 @@ class EfacturaPipeline:
                 "l10n_ro_efb_late": False,
             }
         )
-        self._mirror(move, "invoice_validated", download=download)
-        move.activity_feedback(
-            ["mail.mail_activity_data_todo"],
-            feedback=self.env._("Accepted by ANAF."),
-            only_automated=True,
+        self._mirror(move, "validated", download=download)
+        feedback_automated_activities(
+            move, ["mail.mail_activity_data_todo"], self.env._("Accepted by ANAF.")
         )
-        move.message_post(
+        # no_new_invoice: the signed archive is ANAF's receipt, not a document to
+        # read into the invoice (17.0/18.0 would try, and say so in the chatter).
+        move.with_context(no_new_invoice=True).message_post(
             body=self.env._(
                 "e-Factura accepted by ANAF (index %(index)s); the signed archive is attached.",
                 index=index,
@@ -337,7 +336,7 @@ class EfacturaPipeline:
             values["l10n_ro_efb_rejected_indexes"] = " ".join([*known, index])
         move.write(values)
         if not invalid:
-            self._mirror(move, "invoice_refused", message=text, download=download)
+            self._mirror(move, "refused", message=text, download=download)
         if invalid:
             summary = self.env._("e-Factura: fix the invoice before sending")
             body = self.env._("The invoice was not sent to ANAF: %(errors)s", errors=text)
@@ -419,21 +418,16 @@ class EfacturaPipeline:
         if move._can_commit():
             self.env.cr.commit()
 
-    def _mirror(self, move, state, attachment=None, message=None, download=None):
-        """Write the outcome the way core's ``l10n_ro_edi`` does, for its UI and filters."""
-        documents = self.env["l10n_ro_edi.document"].sudo()
-        move.l10n_ro_edi_document_ids.sudo().unlink()
-        values = {"invoice_id": move.id, "state": state, "message": message}
-        if attachment:
-            values["attachment"] = base64.b64encode(attachment)
+    def _mirror(self, move, outcome, attachment=None, message=None, download=None):
+        """Write the outcome the way core's ``l10n_ro_edi`` does, for its UI and filters
+        (``outcome``: sent, not_indexed, refused, validated; named per series in compat)."""
+        keys = {}
         if download:
             signature_value, certificate = _signature_keys(download.signature)
-            values.update(
-                {
-                    "key_download": download.download_id,
-                    "key_signature": signature_value,
-                    "key_certificate": certificate,
-                    "attachment": base64.b64encode(download.signature or download.zip_bytes),
-                }
-            )
-        documents.create(values)
+            keys = {
+                "download_id": download.download_id,
+                "signature": signature_value,
+                "certificate": certificate,
+            }
+            attachment = download.signature or download.zip_bytes
+        mirror_core_document(move, outcome, attachment=attachment, message=message, **keys)

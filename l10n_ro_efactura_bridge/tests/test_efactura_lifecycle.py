@@ -12,6 +12,7 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..compat import CORE_MOVE_STATE
 from ..lib.anaf_simulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from ..lib.anaf_spv import AnafAuthError
 from ..services.anaf_connection import AnafConnection
@@ -33,7 +34,9 @@ class TestEfacturaLifecycle(EfacturaBridgeCase):
 
         self.assertEqual(invoice.l10n_ro_efb_state, "rejected")
         self.assertIn("CIF-ul cumparatorului nu figureaza", invoice.l10n_ro_efb_message)
-        self.assertEqual(invoice.l10n_ro_edi_state, "invoice_refused", "core shows it refused too")
+        self.assertEqual(
+            invoice.l10n_ro_edi_state, CORE_MOVE_STATE["refused"], "core shows it refused too"
+        )
         activity = invoice.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertIn("rejected", activity.summary)
@@ -151,7 +154,7 @@ class TestEfacturaLifecycle(EfacturaBridgeCase):
 
             self.assertEqual(invoice.l10n_ro_efb_state, "waiting")
             self.assertTrue(invoice.l10n_ro_efb_upload_pending_since)
-            self.assertEqual(invoice.l10n_ro_edi_state, "invoice_not_indexed")
+            self.assertEqual(invoice.l10n_ro_edi_state, CORE_MOVE_STATE["not_indexed"])
             # Even a user insisting cannot upload it again meanwhile.
             with self.assertRaises(UserError):
                 invoice.action_l10n_ro_efb_send()
@@ -313,7 +316,7 @@ class TestEfacturaLifecycle(EfacturaBridgeCase):
             self.assertEqual(invoice.l10n_ro_efb_state, "unauthorized")
             self.assertIn("Nu aveti dreptul de inteorgare", invoice.l10n_ro_efb_message)
             self.assertTrue(invoice.l10n_ro_edi_index)
-            self.assertEqual(invoice.l10n_ro_edi_state, "invoice_sent")
+            self.assertEqual(invoice.l10n_ro_edi_state, CORE_MOVE_STATE["sent"])
             with self.assertRaises(UserError):
                 invoice.button_draft()  # ANAF may still accept it
             with self.assertRaises(UserError):

@@ -6,6 +6,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..compat import CORE_MOVE_STATE
 from ..lib.ciusro_validator import RulePack
 from ..services.ciusro_precheck import PARAM_VALIDATION_DIR, validate_documents
 from .common import AnafSimulatorProcess, EfacturaBridgeCase
@@ -78,7 +79,7 @@ class TestEmagCreditNoteOfficialRules(EfacturaBridgeCase):
             lambda message: "without the offline CIUS-RO check" in message.body
         )
         self.assertIn("/nonexistent is not a CIUS-RO rule pack", unchecked[:1].body)
-        self.assertEqual(invoice.l10n_ro_edi_state, "invoice_refused")
+        self.assertEqual(invoice.l10n_ro_edi_state, CORE_MOVE_STATE["refused"])
         self.assertIn("rejected", invoice.activity_ids.summary)
         self.broken_on_purpose.add(invoice.l10n_ro_edi_index)
 

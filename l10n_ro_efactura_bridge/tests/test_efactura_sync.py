@@ -7,21 +7,21 @@ synchronization (in the sandbox, which core cannot reach, the bridge imports
 the received bills itself).
 """
 
+import importlib
 from datetime import timedelta
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
 
-from odoo.addons.l10n_ro_edi.models.account_move import HOLDING_DAYS
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .common import FILES, EfacturaBridgeCase
+from ..compat import CORE_DOCUMENT_STATE, CORE_MOVE_STATE, CORE_SYNC_MODULE
+from .common import FILES, EfacturaBridgeCase, patch_core_sync_request
 
-CORE_MOVE = "odoo.addons.l10n_ro_edi.models.account_move"
+HOLDING_DAYS = importlib.import_module(CORE_SYNC_MODULE).HOLDING_DAYS
 
 
 @tagged("post_install", "-at_install")
@@ -56,7 +56,9 @@ class TestSynchronizeWithAnaf(EfacturaBridgeCase):
         bill = self._bills()
         self.assertEqual(len(bill), 1)
         self.assertEqual(bill.l10n_ro_edi_index, index)
-        self.assertEqual(bill.l10n_ro_edi_state, "invoice_validated", "core's badge shows it")
+        self.assertEqual(
+            bill.l10n_ro_edi_state, CORE_MOVE_STATE["validated"], "core's badge shows it"
+        )
         self.assertEqual(bill.partner_id, self.vat_payer, "supplier found by its VAT number")
         self.assertEqual(bill.ref, "FURN-2026-0731")
         self.assertAlmostEqual(bill.amount_total, 363.0)
@@ -105,16 +107,16 @@ class TestSynchronizeWithAnaf(EfacturaBridgeCase):
         # Sent by core itself (before the bridge was installed), then accepted at ANAF.
         by_core = self._invoice(self.vat_payer)
         by_core.l10n_ro_edi_index = "5019882651"
-        documents.create({"invoice_id": by_core.id, "state": "invoice_sent"})
+        documents.create({"invoice_id": by_core.id, "state": CORE_DOCUMENT_STATE["sent"]})
         # Followed by the bridge: one waiting for ANAF's verdict, one whose upload
         # answer was lost four days ago and that the bridge is still recovering.
         by_bridge = self._invoice(self.vat_payer)
         by_bridge.write({"l10n_ro_edi_index": "5019882652", "l10n_ro_efb_state": "sent"})
-        documents.create({"invoice_id": by_bridge.id, "state": "invoice_sent"})
+        documents.create({"invoice_id": by_bridge.id, "state": CORE_DOCUMENT_STATE["sent"]})
         lost = self._invoice(self.vat_payer)
         lost.l10n_ro_efb_state = "waiting"
-        documents.create({"invoice_id": lost.id, "state": "invoice_sent"})
-        lost.l10n_ro_edi_state = "invoice_not_indexed"
+        documents.create({"invoice_id": lost.id, "state": CORE_DOCUMENT_STATE["sent"]})
+        lost.l10n_ro_edi_state = CORE_MOVE_STATE["not_indexed"]
         accepted = [
             self._core_accepted_message(by_core.l10n_ro_edi_index, by_core.name),
             self._core_accepted_message(by_bridge.l10n_ro_edi_index, by_bridge.name),
@@ -129,7 +131,7 @@ class TestSynchronizeWithAnaf(EfacturaBridgeCase):
             }
 
         with (
-            patch(f"{CORE_MOVE}._request_ciusro_synchronize_invoices", new=anaf_answer),
+            patch_core_sync_request(self.env, anaf_answer),
             freeze_time(fields.Datetime.now() + timedelta(days=HOLDING_DAYS + 1)),
             trap_jobs() as trap,
         ):
@@ -138,10 +140,14 @@ class TestSynchronizeWithAnaf(EfacturaBridgeCase):
                 trap.assert_jobs_count(1, only=followed._l10n_ro_efb_job_process)
             trap.assert_jobs_count(0, only=by_core._l10n_ro_efb_job_process)
 
-        self.assertEqual(by_core.l10n_ro_edi_state, "invoice_validated", "core judged its own")
+        self.assertEqual(
+            by_core.l10n_ro_edi_state, CORE_MOVE_STATE["validated"], "core judged its own"
+        )
         self.assertFalse(by_core.l10n_ro_efb_state, "the bridge did not take it over")
-        self.assertEqual(by_bridge.l10n_ro_edi_state, "invoice_sent", "core left it alone")
-        self.assertEqual(lost.l10n_ro_edi_state, "invoice_not_indexed", "not declared refused")
+        self.assertEqual(by_bridge.l10n_ro_edi_state, CORE_MOVE_STATE["sent"], "core left it alone")
+        self.assertEqual(
+            lost.l10n_ro_edi_state, CORE_MOVE_STATE["not_indexed"], "not declared refused"
+        )
         self.assertFalse(lost.l10n_ro_edi_index, "not matched by name by core either")
 
     def _core_accepted_message(self, index, name):

@@ -34,6 +34,7 @@ from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ...compat import outer_packages
 from ...lib.emag_api import (
     PLATFORMS,
     EmagAuthError,
@@ -539,7 +540,7 @@ class FulfilmentPipeline:
         """One parcel per outer package of the delivery, else one with its weight."""
         picking = self.picking
         packages = picking.move_line_ids.result_package_id
-        outer = packages.filtered(lambda p: p.parent_package_id not in packages)
+        outer = outer_packages(packages)
         if not outer:
             return Parcels(1, picking.weight)
         weight = sum(

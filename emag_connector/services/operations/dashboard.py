@@ -14,6 +14,7 @@ import pytz
 
 from odoo import fields
 
+from ...compat import env_tz
 from ..orders import status as order_status
 from .exception_report import ERROR, WARNING
 
@@ -42,7 +43,7 @@ class Figure:
 
 def day_start(now, env, days_back=0):
     """Midnight (UTC, naive) of the user's day ``days_back`` days before ``now``."""
-    tz = env.tz
+    tz = env_tz(env)
     local_day = pytz.utc.localize(now).astimezone(tz).date() - timedelta(days=days_back)
     midnight = tz.localize(datetime.combine(local_day, time.min))
     return midnight.astimezone(pytz.utc).replace(tzinfo=None)

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from odoo.fields import Command
 
+from ...compat import stock_move_name
 from ...lib.emag_api import PLATFORMS, parsing
 from .importer import received_quantities
 from .sync import issue_awb_once, listed_reservations, replacement_awb_payload
@@ -58,6 +59,7 @@ def create_delivery(rma):
             "move_ids": [
                 Command.create(
                     {
+                        **stock_move_name(product.display_name),
                         "product_id": product.id,
                         "product_uom_qty": quantity,
                         "product_uom": product.uom_id.id,

@@ -17,8 +17,10 @@ patch(FormController.prototype, {
         const busService = useService("bus_service");
         const onUpdate = async ({ picking_ids }) => {
             const root = this.model.root;
+            // A message can come before the form has loaded its record (a busy
+            // server): nothing to refresh yet, the load reads the new state.
             // Never overwrite what the user is typing: an edited form waits for its save.
-            if (picking_ids.includes(root.resId) && !(await root.isDirty())) {
+            if (root && picking_ids.includes(root.resId) && !(await root.isDirty())) {
                 await root.load();
             }
         };
