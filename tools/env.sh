@@ -48,7 +48,7 @@ have_odoo() { [ -f "$ODOO_PATH/odoo-bin" ]; }
 addons_path() {
     local queue_job
     queue_job="$("$PY" -c 'import odoo.addons.queue_job as m, os; print(os.path.dirname(os.path.dirname(m.__file__)))' 2>/dev/null \
-        || find "$VENV" -path '*/site-packages/odoo/addons' -type d | head -n 1)"
+        || find "$VENV/" -path '*/site-packages/odoo/addons' -type d | head -n 1)"
     echo "$ODOO_PATH/odoo/addons,$ODOO_PATH/addons,$queue_job,$OUR_ADDONS"
 }
 
