@@ -23,6 +23,18 @@ def env_tz(env):
         return pytz.utc
 
 
+def domain_or(domains):
+    """The disjunction of search domains (``Domain.OR`` in 19.0, ``expression.OR`` before)."""
+    domains = [list(domain) for domain in domains]
+    if ODOO_MAJOR >= 19:
+        from odoo.fields import Domain
+
+        return Domain.OR(domains)
+    from odoo.osv.expression import OR
+
+    return OR(domains)
+
+
 def stock_move_name(text):
     """The description of a new stock move: required before 19.0, gone in 19.0."""
     return {} if ODOO_MAJOR >= 19 else {"name": text}

@@ -1,10 +1,10 @@
 # Copyright 2026 eMAG Connector Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.fields import Domain
 
 from odoo.addons.queue_job.job import identity_exact
 
+from ..compat import domain_or
 from ..services.pricing.campaigns import send_proposals
 from .emag_pricing import PRICING_CHANNEL
 
@@ -58,7 +58,7 @@ class EmagCampaign(models.Model):
             ],
             "ended": [("date_end", "<=", now)],
         }
-        return Domain.OR(domains[state] for state in states if state in domains)
+        return domain_or(domains[state] for state in states if state in domains)
 
     @api.depends("date_start", "date_end")
     def _compute_state(self):

@@ -184,6 +184,18 @@ class TestPricing(EmagOfferCase):
         self.assertEqual({by_offer[o].state for o in offers - refused}, {"accepted"})
         self.assertIn("Black Friday", refused.campaign_answer)
 
+    def test_campaigns_are_found_by_their_state(self):
+        campaign = self._campaign(timedelta(hours=2))
+        mine = [("account_id", "=", self.account.id)]
+        Campaign = self.env["emag.campaign"]
+        self.assertEqual(Campaign.search(mine + [("state", "=", "upcoming")]), campaign)
+        self.assertFalse(Campaign.search(mine + [("state", "in", ["running", "ended"])]))
+        campaign.date_start = campaign.date_start - timedelta(hours=3)
+        self.assertEqual(Campaign.search(mine + [("state", "=", "running")]), campaign)
+        self.assertEqual(
+            Campaign.search(mine + [("state", "in", ["upcoming", "running"])]), campaign
+        )
+
     def test_a_campaign_price_below_the_floor_is_refused_before_sending(self):
         offer = self._priced_offer(80.0, price=110.0)
         campaign = self._campaign(timedelta(hours=2))
