@@ -41,17 +41,17 @@ BG_CUSTOMER = {
 class TestBuyerChecks(EmagFulfilmentCase):
     def setUp(self):
         super().setUp()
-        self.registry = RegistrySimulator().start()
-        self.addCleanup(self.registry.stop)
+        self.registries = RegistrySimulator().start()
+        self.addCleanup(self.registries.stop)
         self.env.company.write(
             {
                 "emag_buyer_check": "import",
                 "emag_buyer_cache_days": 30,
-                "emag_anaf_registry_url": self.registry.anaf_url,
-                "emag_vies_wsdl_url": self.registry.vies_wsdl_url,
+                "emag_anaf_registry_url": self.registries.anaf_url,
+                "emag_vies_wsdl_url": self.registries.vies_wsdl_url,
             }
         )
-        self.registry.add_company(
+        self.registries.add_company(
             CUI,
             "REGISTRU COMERCIAL SRL",
             vat_payer=True,
@@ -76,11 +76,11 @@ class TestBuyerChecks(EmagFulfilmentCase):
             lines=lines or [{"product_id": 1001, "quantity": 1}],
             customer=dict({"code": CUI, "is_vat_payer": 1}, **(customer or {})),
         )
-        calls = dict(self.registry.calls)
+        calls = dict(self.registries.calls)
         with trap_jobs() as trap:
             self.account._emag_import_order(str(order["id"]), self.sim_order(order))
             checks = [job for job in trap.enqueued_jobs if job.method_name == CHECK]
-        self.assertEqual(self.registry.calls, calls, "no registry call inside the import")
+        self.assertEqual(self.registries.calls, calls, "no registry call inside the import")
         binding = self.binding(order)
         self.assertTrue(binding.sale_order_id, binding.message)
         return binding, checks
@@ -129,7 +129,7 @@ class TestBuyerChecks(EmagFulfilmentCase):
         self.assertEqual(binding.state, "imported")
 
     def test_not_a_vat_payer_loses_the_prefix(self):
-        self.registry.add_company(CUI, "MICA FIRMA SRL", vat_payer=False)
+        self.registries.add_company(CUI, "MICA FIRMA SRL", vat_payer=False)
         binding, checks = self.import_b2b({"code": f"RO{CUI}", "is_vat_payer": 1})
         self.perform(checks)
         self.assertEqual(self.buyer(binding).vat, CUI)
@@ -137,7 +137,7 @@ class TestBuyerChecks(EmagFulfilmentCase):
     def test_answer_cached_for_its_lifetime(self):
         binding, checks = self.import_b2b()
         self.perform(checks)
-        self.assertEqual(self.registry.calls["anaf"], 1)
+        self.assertEqual(self.registries.calls["anaf"], 1)
         _again, checks = self.import_b2b()
         self.assertEqual(checks, [], "a fresh answer is not asked again")
         buyer = self.buyer(binding)
@@ -145,7 +145,7 @@ class TestBuyerChecks(EmagFulfilmentCase):
         _later, checks = self.import_b2b()
         self.assertEqual(len(checks), 1, "an answer older than 30 days is asked again")
         self.perform(checks)
-        self.assertEqual(self.registry.calls["anaf"], 2)
+        self.assertEqual(self.registries.calls["anaf"], 2)
 
     def test_unknown_cui_parks_the_order_until_the_registry_knows_it(self):
         binding, checks = self.import_b2b({"code": "14399840"})
@@ -154,7 +154,7 @@ class TestBuyerChecks(EmagFulfilmentCase):
         self.assertIn("does not know the fiscal code 14399840", binding.message)
         lines = exception_report.collect(self.env, self.account)
         self.assertIn(binding, [line.record for line in lines if line.kind == "order_exception"])
-        self.registry.add_company("14399840", "DANTE INTERNATIONAL SA")
+        self.registries.add_company("14399840", "DANTE INTERNATIONAL SA")
         with trap_jobs() as trap:
             binding.action_retry()
             self.run_jobs(trap)
@@ -163,7 +163,7 @@ class TestBuyerChecks(EmagFulfilmentCase):
         self.assertEqual(self.buyer(binding).name, "DANTE INTERNATIONAL SA")
 
     def test_inactive_taxpayer_parks_the_order(self):
-        self.registry.add_company(CUI, "INACTIVA SRL", inactive=True)
+        self.registries.add_company(CUI, "INACTIVA SRL", inactive=True)
         binding, checks = self.import_b2b()
         self.perform(checks)
         self.assertEqual(binding.state, "exception")
@@ -172,7 +172,7 @@ class TestBuyerChecks(EmagFulfilmentCase):
 
     def test_registry_down_retries_and_never_parks(self):
         for kind in ("down", "html", "rate_limited"):
-            self.registry.add_fault("anaf", kind)
+            self.registries.add_fault("anaf", kind)
         binding, checks = self.import_b2b({"is_vat_payer": 0})
         for _attempt in range(3):
             with self.assertRaises(RetryableJobError), self.env.cr.savepoint():
@@ -195,10 +195,10 @@ class TestBuyerChecks(EmagFulfilmentCase):
         buyer = self.buyer(binding)
         with trap_jobs() as trap:
             buyer.action_emag_check_buyer()
-            self.assertEqual(self.registry.calls["anaf"], 1, "never inside the click")
+            self.assertEqual(self.registries.calls["anaf"], 1, "never inside the click")
             trap.assert_jobs_count(1, only=buyer._emag_check_buyer)
             self.perform(trap.enqueued_jobs)
-        self.assertEqual(self.registry.calls["anaf"], 2, "asked again despite a fresh answer")
+        self.assertEqual(self.registries.calls["anaf"], 2, "asked again despite a fresh answer")
 
     # ---------------------------------------------------- before invoicing
 
@@ -209,7 +209,7 @@ class TestBuyerChecks(EmagFulfilmentCase):
         fulfilment = self.fulfil(self.delivery(binding))
         self.assertTrue(fulfilment.invoice_id, fulfilment.message)
         self.assertEqual(fulfilment.invoice_id.commercial_partner_id.vat, f"RO{CUI}")
-        self.assertEqual(self.registry.calls["anaf"], 1)
+        self.assertEqual(self.registries.calls["anaf"], 1)
 
     def test_reverse_charge_for_a_buyer_vies_does_not_confirm_waits(self):
         binding, checks = self.import_b2b(
@@ -233,7 +233,7 @@ class TestBuyerChecks(EmagFulfilmentCase):
         lines = exception_report.collect(self.env, self.account)
         self.assertIn(fulfilment, [line.record for line in lines if line.kind == "fulfilment"])
         # The buyer sends a valid number: Check Again releases the invoice.
-        self.registry.add_vat_number(BG_VAT, True, "TEHNOMARKET EOOD", "ul. Vitosha 15, Sofia")
+        self.registries.add_vat_number(BG_VAT, True, "TEHNOMARKET EOOD", "ul. Vitosha 15, Sofia")
         with trap_jobs() as trap:
             buyer.action_emag_check_buyer()
             self.run_jobs(trap)
@@ -243,7 +243,7 @@ class TestBuyerChecks(EmagFulfilmentCase):
 
     def test_vies_member_state_unavailable_waits_and_is_not_the_buyers_fault(self):
         self.env.company.emag_buyer_check = "invoice"
-        self.registry.unavailable_states = {"BG"}
+        self.registries.unavailable_states = {"BG"}
         binding, _checks = self.import_b2b(
             BG_CUSTOMER, lines=[{"product_id": 1001, "quantity": 1, "reverse_charge": True}]
         )

@@ -75,6 +75,14 @@ def _free_journal_code(env, company, account):
     return code
 
 
+def manual_rule(Model):
+    """A rule a person applies from the bank widget: 19.0's ``trigger``,
+    ``rule_type`` before it."""
+    if "trigger" in Model._fields:
+        return {"trigger": "manual"}
+    return {"rule_type": "writeoff_button"}
+
+
 def ensure_reconcile_model(account):
     """The reconciliation model "eMAG <account> payout": a bank line whose label
     mentions eMAG goes to the clearing account, in one click."""
@@ -87,7 +95,7 @@ def ensure_reconcile_model(account):
         {
             "name": name,
             "company_id": account.company_id.id,
-            "trigger": "manual",
+            **manual_rule(Model),
             "match_label": "contains",
             "match_label_param": "eMAG",
             "line_ids": [
